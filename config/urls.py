@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sangyo.api import api
+from sangyo.core import views as core_views
+from sangyo.strategy import urls as strategy_urls
+from sangyo.strategy import views as strategy_views
+
+urlpatterns = [
+    path("", strategy_views.home, name="home"),
+    path("strategy/", include(strategy_urls.current_patterns)),
+    path("strategies/", include(strategy_urls.by_code_patterns)),
+    path("strategies/<slug:strategy_code>/", include(strategy_urls.coded_patterns)),
+    path("staff/", core_views.staff_home, name="staff_home"),
+    path("staff/audit/", core_views.audit_log, name="audit_log"),
+    path("accounts/", include("sangyo.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "sangyo.core.views.not_found"

@@ -1,0 +1,41 @@
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from sangyo.accounts import policies
+from sangyo.strategy.selectors import strategies_list
+
+from .decorators import require_policy
+from .models import AuditEvent
+
+
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+@require_policy(policies.can_view_staff_area)
+def staff_home(request):
+    recent = (
+        list(AuditEvent.objects.select_related("actor")[:10])
+        if policies.can_view_audit_log(request.user)
+        else []
+    )
+    return render(
+        request,
+        "core/staff_home.html",
+        {"strategies": strategies_list(), "recent_events": recent},
+    )
+
+
+@require_policy(policies.can_view_audit_log)
+def audit_log(request):
+    events = AuditEvent.objects.select_related("actor")
+    code = request.GET.get("code", "").strip()
+    if code:
+        events = events.filter(code__startswith=code)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page, "code": code})
+
+
+def not_found(request, exception=None):
+    return render(request, "core/404.html", status=404)
