@@ -14,3 +14,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Serve static files from the apps' folders (no collectstatic before tests; the browser tests
+# need the real CSS and fonts).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT = None

@@ -1,0 +1,52 @@
+# Sangyo — the two commands of the README, and a few helpers.
+#   make demo   set up and run the platform on SQLite with demo data (http://127.0.0.1:8000/)
+#   make test   set up and run the whole test suite (PostgreSQL when DATABASE_URL is set)
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: install demo serve test lint format check-migrations clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+install: $(UV)
+	$(UV) sync --frozen --python "$(PYTHON)"
+
+demo: install
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/sangyo migrate --noinput -v0
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/sangyo demo
+	@echo ""
+	@echo "Sangyo: http://$(HOST):$(PORT)/   (Ctrl-C to stop)"
+	@echo "  API:  http://$(HOST):$(PORT)/api/v1/docs"
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/sangyo runserver $(HOST):$(PORT)
+
+serve: install
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/sangyo runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/sangyo makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/sangyo check
+
+test: lint check-migrations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .tools var .pytest_cache .ruff_cache
