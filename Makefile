@@ -13,7 +13,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install demo serve test lint format check-migrations clean
+.PHONY: install demo serve test lint format check-migrations clean messages compile-messages
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -50,3 +50,13 @@ test: lint check-migrations
 
 clean:
 	rm -rf $(VENV) .tools var .pytest_cache .ruff_cache
+
+# Japanese msgids, English catalogue: refresh after changing UI strings, translate the new
+# entries in sangyo/locale/en/LC_MESSAGES/django.po, then compile (the .mo is committed so a
+# fresh machine needs no gettext tools).
+messages: install
+	cd sangyo && DJANGO_SETTINGS_MODULE=config.settings.local ../$(BIN)/django-admin makemessages -l en --no-obsolete --no-location --ignore "tests/*" --pythonpath ..
+	cd sangyo && ../$(BIN)/django-admin compilemessages -l en
+
+compile-messages: install
+	cd sangyo && ../$(BIN)/django-admin compilemessages -l en

@@ -32,7 +32,10 @@ def make_user(db):
 
     def make(role: str = "business", email: str | None = None, **extra):
         return User.objects.create_user(
-            email=email or f"{role}@example.test", password="correct horse battery", role=role, **extra
+            email=email or f"{role}@example.test",
+            password="correct horse battery",
+            role=role,
+            **extra,
         )
 
     return make

@@ -64,9 +64,7 @@ def _names(resolver, prefix=""):
 
 def test_every_url_is_in_the_matrix():
     names = set(_names(get_resolver()))
-    missing = sorted(
-        n for n in names if n not in MATRIX and not n.startswith(COVERED_PREFIXES)
-    )
+    missing = sorted(n for n in names if n not in MATRIX and not n.startswith(COVERED_PREFIXES))
     assert not missing, f"URLs without an access rule in MATRIX: {missing}"
     stale = sorted(set(MATRIX) - names)
     assert not stale, f"MATRIX names URLs that no longer exist: {stale}"
@@ -82,6 +80,5 @@ def test_access(name, client, tsukuba, users):
             client.force_login(users[role])
         response = getattr(client, method)(path)
         assert response.status_code == expected[role], (
-            f"{role} {method.upper()} {path}: got {response.status_code}, "
-            f"expected {expected[role]}"
+            f"{role} {method.upper()} {path}: got {response.status_code}, expected {expected[role]}"
         )

@@ -12,7 +12,12 @@ def can_view_staff_area(user) -> bool:
 
 
 def can_view_audit_log(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.OFFICER})
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.role in {Role.ADMIN, Role.OFFICER}
+    )
 
 
 def can_manage_strategy(user) -> bool:

@@ -38,7 +38,9 @@ def user_set_role(*, user: User, role: str, actor: Any) -> User:
         return user
     previous, user.role = user.role, role
     user.save(update_fields=["role"])
-    audit("accounts.user.role_changed", actor=actor, target=user, data={"from": previous, "to": role})
+    audit(
+        "accounts.user.role_changed", actor=actor, target=user, data={"from": previous, "to": role}
+    )
     return user
 
 

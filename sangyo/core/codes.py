@@ -73,7 +73,9 @@ def lg_code_check_digit(code5: str) -> int:
     turns remainder 0 (→ 11) into 1 and remainder 1 (→ 10) into 0."""
     code = _digits(code5, "地方公共団体コード")
     if len(code) != 5:
-        raise CodeError(f"検査数字を計算する地方公共団体コードは5桁です（入力されたのは{len(code)}桁）")
+        raise CodeError(
+            f"検査数字を計算する地方公共団体コードは5桁です（入力されたのは{len(code)}桁）"
+        )
     total = sum(int(d) * w for d, w in zip(code, LG_CODE_WEIGHTS, strict=True))
     return (11 - total % 11) % 10
 
@@ -90,7 +92,9 @@ def validate_lg_code(s: str) -> str:
     if len(code) not in (5, 6):
         raise CodeError(f"地方公共団体コードは5桁または6桁です（入力されたのは{len(code)}桁）")
     if int(code[:2]) not in PREFECTURE_CODES:
-        raise CodeError(f"地方公共団体コードの先頭2桁（都道府県コード）は01〜47です（入力は「{code[:2]}」）")
+        raise CodeError(
+            f"地方公共団体コードの先頭2桁（都道府県コード）は01〜47です（入力は「{code[:2]}」）"
+        )
     full = lg_code6(code[:5])
     if len(code) == 6 and code != full:
         raise CodeError(

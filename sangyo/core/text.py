@@ -14,7 +14,7 @@ import unicodedata
 
 import jaconv
 
-# ー itself is left out so that a leading run such as "ー-" folds the same way every time.
+# ー is not in this set: it only counts as a long-vowel mark when a real kana precedes it.
 _KANA = r"\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fd\u30fe\u31f0-\u31ff"
 # Dash look-alikes (after NFKC, which already turns ｰ into ー and － into -).
 _DASHES = r"\-\u2010-\u2015\u2212\u2500\u2501\u30fc"

@@ -154,9 +154,7 @@ def from_wareki(era: str | Era, year: int, month: int, day: int) -> date:
             f"{label}は改暦（明治6年1月1日＝1873年1月1日）より前の旧暦の日付のため扱えません"
         )
     if d < era.start:
-        raise WarekiError(
-            f"{label}は存在しません（{era.name}は{_in_era(era, era.start)}から）"
-        )
+        raise WarekiError(f"{label}は存在しません（{era.name}は{_in_era(era, era.start)}から）")
     if era.end is not None and d > era.end:
         raise WarekiError(f"{label}は存在しません（{era.name}は{_in_era(era, era.end)}まで）")
     return d
@@ -182,9 +180,7 @@ def format_date_ja(d: date | datetime, with_wareki: bool = True) -> str:
     return text
 
 
-_ERA_TOKEN = "|".join(
-    [e.name for e in ERAS] + [e.name[0] for e in ERAS] + [e.letter for e in ERAS]
-)
+_ERA_TOKEN = "|".join([e.name for e in ERAS] + [e.name[0] for e in ERAS] + [e.letter for e in ERAS])
 _DATE_TAIL = (
     r"(?:年(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日?"
     r"|(?P<sep>[./-])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2}))"

@@ -150,11 +150,13 @@ class SituationSection(Strict):
 class Situation(Strict):
     title: Text
     sections: list[SituationSection] = Field(min_length=1)
+    note: Text | None = None
 
 
 class Stance(Strict):
     title: Text
     points: list[Text] = Field(min_length=1)
+    note: Text | None = None
 
 
 class Principle(Strict):
@@ -333,7 +335,9 @@ def _cross_check(doc: StrategyDoc, lines: dict[Path_, int], file: str) -> list[P
             else:
                 seen[value] = loc
 
-    unique([(("visions", i, "code"), v.code) for i, v in enumerate(doc.visions)], _("ビジョンのコード"))
+    unique(
+        [(("visions", i, "code"), v.code) for i, v in enumerate(doc.visions)], _("ビジョンのコード")
+    )
     unique(
         [
             (("visions", i, "kpis", j, "code"), k.code)
@@ -342,7 +346,9 @@ def _cross_check(doc: StrategyDoc, lines: dict[Path_, int], file: str) -> list[P
         ],
         _("成果指標のコード"),
     )
-    unique([(("themes", i, "code"), t.code) for i, t in enumerate(doc.themes)], _("施策テーマのコード"))
+    unique(
+        [(("themes", i, "code"), t.code) for i, t in enumerate(doc.themes)], _("施策テーマのコード")
+    )
     unique(
         [
             (("themes", i, "sub_themes", j, "code"), st.code)
@@ -394,7 +400,11 @@ def _cross_check(doc: StrategyDoc, lines: dict[Path_, int], file: str) -> list[P
                 add(
                     (*loc, "target", "fiscal_year"),
                     _("目標年度 %(fy)s が計画期間（%(start)s〜%(end)s年度）の外です")
-                    % {"fy": k.target.fiscal_year, "start": doc.period.start_fy, "end": doc.period.end_fy},
+                    % {
+                        "fy": k.target.fiscal_year,
+                        "start": doc.period.start_fy,
+                        "end": doc.period.end_fy,
+                    },
                 )
             base_fy = k.baseline.fiscal_year
             if isinstance(base_fy, int) and base_fy > k.target.fiscal_year:
@@ -405,7 +415,10 @@ def _cross_check(doc: StrategyDoc, lines: dict[Path_, int], file: str) -> list[P
     for i, t in enumerate(doc.themes):
         for j, st in enumerate(t.sub_themes):
             if st.code not in used:
-                add(("themes", i, "sub_themes", j), _("サブテーマ「%(code)s」に施策がありません") % {"code": st.code})
+                add(
+                    ("themes", i, "sub_themes", j),
+                    _("サブテーマ「%(code)s」に施策がありません") % {"code": st.code},
+                )
     return problems
 
 
@@ -421,9 +434,17 @@ def parse_strategy_text(text: str, file: str = "<strategy>") -> StrategyDoc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
-        raise StrategyFileError([Problem(file, line, "(YAML)", _("YAMLとして読めません: %(reason)s") % {"reason": reason})]) from exc
+        raise StrategyFileError(
+            [
+                Problem(
+                    file, line, "(YAML)", _("YAMLとして読めません: %(reason)s") % {"reason": reason}
+                )
+            ]
+        ) from exc
     if not isinstance(data, dict):
-        raise StrategyFileError([Problem(file, 1, "(file)", _("項目のまとまり（key: value）で書いてください"))])
+        raise StrategyFileError(
+            [Problem(file, 1, "(file)", _("項目のまとまり（key: value）で書いてください"))]
+        )
     version = data.get("schema_version")
     if version != SCHEMA_VERSION:
         raise StrategyFileError(
@@ -441,7 +462,9 @@ def parse_strategy_text(text: str, file: str = "<strategy>") -> StrategyDoc:
         doc = StrategyDoc.model_validate(data)
     except ValidationError as exc:
         problems = [
-            Problem(file, _line_for(lines, tuple(e["loc"])), _dotted(tuple(e["loc"])), _plain_message(e))
+            Problem(
+                file, _line_for(lines, tuple(e["loc"])), _dotted(tuple(e["loc"])), _plain_message(e)
+            )
             for e in exc.errors()
         ]
         raise StrategyFileError(problems) from exc
@@ -456,10 +479,11 @@ def parse_strategy_file(path: str | Path) -> StrategyDoc:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
-        raise StrategyFileError([Problem(str(path), None, "(file)", _("ファイルが見つかりません"))]) from exc
+        raise StrategyFileError(
+            [Problem(str(path), None, "(file)", _("ファイルが見つかりません"))]
+        ) from exc
     except UnicodeDecodeError as exc:
         raise StrategyFileError(
             [Problem(str(path), None, "(file)", _("UTF-8で保存してください"))]
         ) from exc
     return parse_strategy_text(text, file=str(path))
-

@@ -31,7 +31,9 @@ def visions_tree(strategy: Strategy) -> list[Vision]:
     sub_themes = Prefetch(
         "sub_themes", queryset=SubTheme.objects.order_by("order").prefetch_related(measures)
     )
-    themes = Prefetch("themes", queryset=Theme.objects.order_by("order").prefetch_related(sub_themes))
+    themes = Prefetch(
+        "themes", queryset=Theme.objects.order_by("order").prefetch_related(sub_themes)
+    )
     kpis = Prefetch("kpis", queryset=Kpi.objects.order_by("order"))
     return list(
         Vision.objects.filter(strategy=strategy).order_by("order").prefetch_related(kpis, themes)

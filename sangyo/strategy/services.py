@@ -8,7 +8,7 @@ edited file updates rows in place. What changed is written to the audit log.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -252,12 +252,15 @@ def strategy_load(
 
     _remove_leftovers(strategy, sync)
 
-    if make_current or not Strategy.objects.filter(is_current=True).exclude(pk=strategy.pk).exists():
-        if not strategy.is_current:
-            Strategy.objects.filter(is_current=True).update(is_current=False)
-            strategy.is_current = True
-            strategy.save(update_fields=["is_current"])
-            sync.changes.append({"op": "changed", "kind": "strategy", "key": doc.code, "fields": ["is_current"]})
+    # The first strategy loaded becomes current by itself; later ones only when asked.
+    others_current = Strategy.objects.filter(is_current=True).exclude(pk=strategy.pk).exists()
+    if not strategy.is_current and (make_current or not others_current):
+        Strategy.objects.filter(is_current=True).update(is_current=False)
+        strategy.is_current = True
+        strategy.save(update_fields=["is_current"])
+        sync.changes.append(
+            {"op": "changed", "kind": "strategy", "key": doc.code, "fields": ["is_current"]}
+        )
 
     if created or sync.changes:
         strategy.source_sha256 = source_sha256
@@ -283,23 +286,21 @@ def _remove_leftovers(strategy: Strategy, sync: _Sync) -> None:
         raise StrategyLoadError(
             _("この変更は既存の記録を孤立させるため読み込めません:") + "\n" + "\n".join(problems)
         )
-    order = [
-        ("program", Program),
-        ("measure", Measure),
-        ("sub_theme", SubTheme),
-        ("theme", Theme),
-        ("kpi", Kpi),
-        ("vision", Vision),
-    ]
-    for kind, model in order:
-        objs = [o for k, o in sync.leftovers if k == kind]
-        for obj in objs:
+    for kind in ("program", "measure", "sub_theme", "theme", "kpi", "vision"):
+        for obj in [o for k, o in sync.leftovers if k == kind]:
             try:
                 obj.delete()
             except (ProtectedError, RestrictedError) as exc:
                 raise StrategyLoadError(
                     _("「%(obj)s」は他の記録から参照されているため削除できません（%(count)s件）")
-                    % {"obj": obj, "count": len(exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects)}
+                    % {
+                        "obj": obj,
+                        "count": len(
+                            exc.protected_objects
+                            if isinstance(exc, ProtectedError)
+                            else exc.restricted_objects
+                        ),
+                    }
                 ) from exc
             sync.changes.append({"op": "removed", "kind": kind, "key": _key_of(obj)})
 

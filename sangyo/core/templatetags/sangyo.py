@@ -36,7 +36,11 @@ def fy(value) -> str:
     """令和7年度（2025年度） in Japanese, FY2025 in English."""
     if value in (None, ""):
         return ""
-    return fiscal_year_label(int(value), "en") if _lang() == "en" else fiscal_year_label_both(int(value))
+    return (
+        fiscal_year_label(int(value), "en")
+        if _lang() == "en"
+        else fiscal_year_label_both(int(value))
+    )
 
 
 @register.filter

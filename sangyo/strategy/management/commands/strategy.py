@@ -48,9 +48,7 @@ class Command(BaseCommand):
         doc = self._check(file)
         programs = sum(len(m.programs) for m in doc.measures)
         self.stdout.write(
-            _(
-                "%(file)s: 問題はありません（ビジョン%(v)s、成果指標%(k)s、施策%(m)s、事業例%(p)s）"
-            )
+            _("%(file)s: 問題はありません（ビジョン%(v)s、成果指標%(k)s、施策%(m)s、事業例%(p)s）")
             % {
                 "file": file,
                 "v": len(doc.visions),
