@@ -36,4 +36,6 @@ def test_compiled_catalogue_is_up_to_date(catalogue):
     assert mo.exists(), "run `make compile-messages`"
     compiled = {e.msgid: e.msgstr for e in polib.mofile(str(mo))}
     stale = [e.msgid for e in catalogue if e.translated() and compiled.get(e.msgid) != e.msgstr]
-    assert not stale, f"django.mo is older than django.po: {stale[:5]} — run `make compile-messages`"
+    assert not stale, (
+        f"django.mo is older than django.po: {stale[:5]} — run `make compile-messages`"
+    )

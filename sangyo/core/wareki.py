@@ -187,10 +187,11 @@ _DATE_TAIL = (
 )
 _WEEKDAY = r"(?:\([月火水木金土日]\))?"
 _WAREKI_RE = re.compile(
-    rf"(?P<era>{_ERA_TOKEN})(?P<year>元|\d{{1,2}}){_DATE_TAIL}{_WEEKDAY}", re.IGNORECASE
+    rf"(?P<era>{_ERA_TOKEN})(?P<year>元|\d{{1,3}}){_DATE_TAIL}{_WEEKDAY}", re.IGNORECASE
 )
 _SEIREKI_RE = re.compile(rf"(?P<year>\d{{4}}){_DATE_TAIL}{_WEEKDAY}")
 _COMPACT_RE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_DASHES = re.compile("[‐‑‒–—―−ー]")
 
 
 def parse_date(text: str) -> date:
@@ -202,6 +203,8 @@ def parse_date(text: str) -> date:
     """
     raw = text
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    # An IME in Japanese mode turns "-" into ー or a dash look-alike.
+    text = _DASHES.sub("-", text)
     if not text:
         raise WarekiError("日付が入力されていません")
     if m := _WAREKI_RE.fullmatch(text):

@@ -1,7 +1,5 @@
 """Read-only API of the strategy tree."""
 
-from decimal import Decimal
-
 from ninja import Router, Schema
 
 from . import selectors
@@ -40,7 +38,8 @@ class ThemeOut(Schema):
 
 
 class ValueAtYear(Schema):
-    value: Decimal
+    # A JSON number: KPI figures are read by charts and spreadsheets, not re-parsed.
+    value: float
     fiscal_year: int | None = None
 
 

@@ -4,17 +4,19 @@ validated strategy file; every other app refers to them."""
 
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sangyo.core.i18n import Bilingual
 
 
 def ja_en(label, *, text=False, blank=False):
+    """A Japanese/English field pair; the labels stay lazy so each reads in the UI language."""
     field = models.TextField if text else models.CharField
     kwargs = {} if text else {"max_length": 300}
     return (
-        field(f"{label}（日本語）", blank=blank, **kwargs),
-        field(f"{label}（英語）", blank=True, **kwargs),
+        field(format_lazy("{}（{}）", label, _("日本語")), blank=blank, **kwargs),
+        field(format_lazy("{}（{}）", label, _("英語")), blank=True, **kwargs),
     )
 
 

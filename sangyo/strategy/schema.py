@@ -12,6 +12,7 @@ reader can tell "unknown" from "forgotten".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -240,23 +241,30 @@ def _load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
             for key_node, value_node in n.value:
                 key = yaml.SafeLoader(" ").construct_object(key_node)  # scalar keys only
                 if key in out:
-                    raise _DuplicateKey(str(key), key_node.start_mark.line + 1)
+                    raise _DuplicateKey(_dotted((*path, key)), key_node.start_mark.line + 1)
                 lines[(*path, key)] = key_node.start_mark.line + 1
                 out[key] = walk(value_node, (*path, key))
             return out
         if isinstance(n, yaml.SequenceNode):
             return [walk(item, (*path, i)) for i, item in enumerate(n.value)]
-        # Scalars: strings stay strings (codes like "01" or "08220" must not become numbers).
+        # Scalars: strings stay strings, and so do digit strings with a leading zero, which
+        # YAML 1.1 would read as octal numbers (an unquoted 団体コード 011002 must stay
+        # "011002", not become 4610).
         if n.tag == "tag:yaml.org,2002:str" or n.style in ("'", '"'):
+            return n.value
+        if n.style is None and _LEADING_ZERO.match(n.value):
             return n.value
         return yaml.SafeLoader(" ").construct_object(n)
 
     return walk(node, ()), lines
 
 
+_LEADING_ZERO = re.compile(r"^0[0-9_]+$")
+
+
 class _DuplicateKey(Exception):
-    def __init__(self, key: str, line: int):
-        self.key, self.line = key, line
+    def __init__(self, field: str, line: int):
+        self.field, self.line = field, line
 
 
 def _line_for(lines: dict[Path_, int], loc: Path_) -> int | None:
@@ -264,6 +272,32 @@ def _line_for(lines: dict[Path_, int], loc: Path_) -> int | None:
         if loc[:end] in lines:
             return lines[loc[:end]]
     return None
+
+
+def _field_loc(loc: tuple) -> Path_:
+    """Pydantic puts the name of each union member it tried into `loc`
+    ('constrained-int', "literal['not_stated']"); keep only the file's own keys and indexes."""
+    return tuple(p for p in loc if isinstance(p, int) or _KEY.match(p))
+
+
+_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _problems_from(exc: ValidationError, lines: dict[Path_, int], file: str) -> list[Problem]:
+    """One problem per field: the failures of each member of a union are merged."""
+    by_loc: dict[Path_, list[dict[str, Any]]] = {}
+    for err in exc.errors():
+        by_loc.setdefault(_field_loc(err["loc"]), []).append(err)
+    problems = []
+    for loc, errs in by_loc.items():
+        if len(errs) > 1 and loc[-1:] == ("fiscal_year",):
+            message = _(
+                "年度を西暦の整数（例: 2024）で書くか、不明なら not_stated と書いてください"
+            )
+        else:
+            message = " / ".join(dict.fromkeys(_plain_message(e) for e in errs))
+        problems.append(Problem(file, _line_for(lines, loc), _dotted(loc), message))
+    return problems
 
 
 def _dotted(loc: Path_) -> str:
@@ -330,13 +364,14 @@ def _cross_check(doc: StrategyDoc, lines: dict[Path_, int], file: str) -> list[P
                 add(
                     loc,
                     _("%(what)s「%(value)s」が重複しています（最初は%(first)s行目）")
-                    % {"what": what, "value": value, "first": first},
+                    % {"what": what, "value": value, "first": first or "?"},
                 )
             else:
                 seen[value] = loc
 
     unique(
-        [(("visions", i, "code"), v.code) for i, v in enumerate(doc.visions)], _("ビジョンのコード")
+        [(("visions", i, "code"), v.code) for i, v in enumerate(doc.visions)],
+        _("将来都市像のコード"),
     )
     unique(
         [
@@ -376,7 +411,7 @@ def _cross_check(doc: StrategyDoc, lines: dict[Path_, int], file: str) -> list[P
             known = ", ".join(sorted(vision_codes))
             add(
                 ("themes", i, "vision"),
-                _("存在しないビジョン「%(code)s」を参照しています（定義済み: %(known)s）")
+                _("存在しない将来都市像「%(code)s」を参照しています（定義済み: %(known)s）")
                 % {"code": t.vision, "known": known},
             )
     sub_themes = doc.sub_theme_index()
@@ -428,7 +463,7 @@ def parse_strategy_text(text: str, file: str = "<strategy>") -> StrategyDoc:
         data, lines = _load_with_lines(text)
     except _DuplicateKey as exc:
         raise StrategyFileError(
-            [Problem(file, exc.line, exc.key, _("同じまとまりの中で2回書かれています"))]
+            [Problem(file, exc.line, exc.field, _("同じまとまりの中で2回書かれています"))]
         ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -453,21 +488,15 @@ def parse_strategy_text(text: str, file: str = "<strategy>") -> StrategyDoc:
                     file,
                     _line_for(lines, ("schema_version",)),
                     "schema_version",
-                    _("%(version)s にしてください（このSangyoが読めるのは版 %(version)s です）")
-                    % {"version": SCHEMA_VERSION},
+                    _("この版（%(found)s）は読めません。%(version)s にしてください")
+                    % {"found": version, "version": SCHEMA_VERSION},
                 )
             ]
         )
     try:
         doc = StrategyDoc.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            Problem(
-                file, _line_for(lines, tuple(e["loc"])), _dotted(tuple(e["loc"])), _plain_message(e)
-            )
-            for e in exc.errors()
-        ]
-        raise StrategyFileError(problems) from exc
+        raise StrategyFileError(_problems_from(exc, lines, file)) from exc
     problems = _cross_check(doc, lines, file)
     if problems:
         raise StrategyFileError(problems)

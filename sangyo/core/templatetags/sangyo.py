@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from sangyo.core.fiscal import fiscal_year_label, fiscal_year_label_both
 from sangyo.core.i18n import pick, pick_text
@@ -85,3 +85,9 @@ def surl(strategy, page: str, *args) -> str:
     if strategy.is_current:
         return reverse(f"strategy:{page}", args=args)
     return reverse(f"strategies_by_code:{page}", args=(strategy.code, *args))
+
+
+@register.filter
+def measure_label(number) -> str:
+    """'01' → 施策01 / Measure 01."""
+    return gettext("施策%(number)s") % {"number": number}

@@ -25,7 +25,13 @@ def test_known_valid_corporate_numbers(number):
 
 @pytest.mark.parametrize(
     "typed",
-    ["８０００１２０１３０００１".replace("１２", "０２"), "8-0000-2013-0001", " 8000 0201 30001 ", "8ー000020130001"],
+    [
+        "８００００２０１３０００１",
+        "8-0000-2013-0001",
+        " 8000 0201 30001 ",
+        "8ー0000ー2013ー0001",
+        "8　000020130001",
+    ],
 )
 def test_corporate_number_normalisation(typed):
     assert validate_corporate_number(typed) == "8000020130001"
@@ -100,11 +106,62 @@ def test_lg_codes(code5, code6):
     assert validate_lg_code(code6) == code6
 
 
-def test_lg_check_digit_remainder_rules():
-    # Remainder 0 gives 1 and remainder 1 gives 0: 13000 sums to 22 (≡ 0), 08220 to 54 (≡ 10).
-    assert lg_code_check_digit("13000") == 1
-    assert lg_code_check_digit("01000") == 5  # sum 5
-    assert lg_code_check_digit("00010") == 8  # sum 3: 11 − 3 = 8
-    assert lg_code_check_digit("01001") == 4  # sum 7: 11 − 7 = 4
-    assert lg_code_check_digit("00110") == 4  # sum 7
-    assert lg_code_check_digit("02020") == 1  # sum 16 ≡ 5 → 6? checked below
+@pytest.mark.parametrize(
+    ("code5", "weighted_sum", "check"),
+    [
+        ("01230", 22, 1),  # remainder 0 → 11 → 1
+        ("02001", 12, 0),  # remainder 1 → 10 → 0
+        ("08220", 54, 1),  # remainder 10 → 1
+        ("13101", 27, 6),  # remainder 5 → 6
+    ],
+)
+def test_lg_check_digit_remainders(code5, weighted_sum, check):
+    assert sum(int(d) * w for d, w in zip(code5, (6, 5, 4, 3, 2), strict=True)) == weighted_sum
+    assert lg_code_check_digit(code5) == check
+
+
+@pytest.mark.parametrize("typed", ["０８２２０", "08220 ", "082-201", "０８２２０１"])
+def test_lg_code_normalisation(typed):
+    assert validate_lg_code(typed) == "082201"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "地方公共団体コードが入力されていません"),
+        ("0822", "5桁または6桁です（入力されたのは4桁）"),
+        ("0822011", "5桁または6桁です（入力されたのは7桁）"),
+        ("08a20", "数字以外の文字「a」"),
+        ("082202", "「08220」の6桁目は「1」になるはずですが「2」です"),
+        ("48001", "都道府県コード"),
+        ("00100", "都道府県コード"),
+    ],
+)
+def test_lg_code_errors(typed, message):
+    with pytest.raises(CodeError) as exc:
+        validate_lg_code(typed)
+    assert message in str(exc.value)
+
+
+@given(st.integers(min_value=1, max_value=47), st.integers(min_value=0, max_value=999))
+def test_every_lg_code_has_exactly_one_valid_six_digit_form(pref, city):
+    code5 = f"{pref:02d}{city:03d}"
+    valid = [d for d in "0123456789" if _lg_ok(code5 + d)]
+    assert valid == [lg_code6(code5)[5]]
+
+
+def _lg_ok(code6: str) -> bool:
+    try:
+        validate_lg_code(code6)
+    except CodeError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("code", "number"),
+    [("13000", "8000020130001"), ("130001", "8000020130001"), ("08220", "8000020082201")],
+)
+def test_lg_corporate_number(code, number):
+    assert lg_corporate_number(code) == number
+    assert is_valid_corporate_number(number)

@@ -57,7 +57,10 @@ def test_current_strategy_whole_tree(client, tsukuba, tsukuba_doc):
     # Each measure is nested under its own sub-theme.
     for st in sub_themes:
         for m in st["measures"]:
-            assert next(x for x in tsukuba_doc.measures if x.number == m["number"]).sub_theme == st["code"]
+            assert (
+                next(x for x in tsukuba_doc.measures if x.number == m["number"]).sub_theme
+                == st["code"]
+            )
 
     assert body["ordinance"]["in_force"] == "2025-03"
     assert len(body["ordinance"]["basic_policies"]) == 9
@@ -80,14 +83,6 @@ def test_kpi_figures(client, tsukuba):
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "api.py ValueAtYear.value is Decimal, which django-ninja serialises as a JSON string "
-        "padded to the model's 4 decimal places ('14383.0000'); the OpenAPI schema documents "
-        "it as type string. Expected a JSON number (14383)."
-    ),
-)
 def test_kpi_values_are_json_numbers(client, tsukuba):
     k = kpis(get_json(client, "/api/v1/strategy"))["gross-municipal-product"]
     assert isinstance(k["baseline"]["value"], (int, float))

@@ -160,7 +160,9 @@ def test_edited_doc_updates_in_place(tsukuba, tsukuba_doc):
     assert Measure.objects.get(number="03").name_ja == "業務効率化・先進技術導入の支援"
     assert Measure.objects.get(number="05").sub_theme.code == "management-resources"
     assert list(
-        Program.objects.filter(measure__number="16").order_by("order").values_list("code", flat=True)
+        Program.objects.filter(measure__number="16")
+        .order_by("order")
+        .values_list("code", flat=True)
     ) == ["16-1", "16-2"]
     assert result.strategy.source_sha256 == "v2"
 
@@ -201,6 +203,35 @@ def test_removing_a_measure_removes_its_programs(tsukuba, tsukuba_doc):
     assert not Measure.objects.filter(number="13").exists()
     assert not Program.objects.filter(code="13-1").exists()
     assert Measure.objects.count() == 16
+
+
+def test_removing_a_vision_and_renaming_a_sub_theme(tsukuba, tsukuba_doc):
+    """Children move first, then what the file no longer has is deleted, children first."""
+
+    def change(data):
+        data["visions"].pop()  # IV and its KPI
+        data["themes"][3]["vision"] = "III"
+        data["themes"][3]["sub_themes"][1]["code"] = "work-env"
+        for m in data["measures"]:
+            if m["sub_theme"] == "work-environment":
+                m["sub_theme"] = "work-env"
+
+    theme_pk = Theme.objects.get(code="talent").pk
+    result = strategy_load(doc=edit(tsukuba_doc, change), actor="test")
+    assert as_set(result.changes) == {
+        ("changed", "theme", "talent", ("vision",)),
+        ("added", "sub_theme", "work-env", ()),
+        ("changed", "measure", "15", ("sub_theme",)),
+        ("changed", "measure", "17", ("sub_theme",)),
+        ("removed", "sub_theme", "work-environment", ()),
+        ("removed", "kpi", "employed-persons", ()),
+        ("removed", "vision", "IV", ()),
+    }
+    assert list(Vision.objects.values_list("code", flat=True)) == ["I", "II", "III"]
+    talent = Theme.objects.get(code="talent")
+    assert (talent.pk, talent.vision.code) == (theme_pk, "III")
+    assert Measure.objects.get(number="17").sub_theme.code == "work-env"
+    assert not SubTheme.objects.filter(code="work-environment").exists()
 
 
 def test_removal_refused_when_records_depend_on_it(tsukuba, tsukuba_doc, guard_records):
@@ -337,7 +368,9 @@ def test_load_command_twice():
     assert AuditEvent.objects.count() == 1
 
 
-def test_load_command_refused_removal_is_a_command_error(tsukuba, tsukuba_doc, tmp_path, guard_records):
+def test_load_command_refused_removal_is_a_command_error(
+    tsukuba, tsukuba_doc, tmp_path, guard_records
+):
     import yaml
 
     codes, _seen = guard_records

@@ -110,7 +110,9 @@ def test_tree_lists_every_measure_and_program(client, tsukuba, tsukuba_doc):
         for p in m.programs:
             assert p.name.ja in text, p.code
     # In the order of the strategy: measure 01 before 17.
-    assert text.index(tsukuba_doc.measures[0].name.ja) < text.index(tsukuba_doc.measures[-1].name.ja)
+    assert text.index(tsukuba_doc.measures[0].name.ja) < text.index(
+        tsukuba_doc.measures[-1].name.ja
+    )
 
 
 def test_ordinance_page(client, tsukuba, tsukuba_doc):

@@ -50,7 +50,9 @@ def _squash(s: str) -> str:
 @pytest.fixture(scope="module")
 def seed_text():
     if not SEED_FILE.exists():
-        pytest.skip(f"official summary text not found at {SEED_FILE} (CI has shared/ beside the repo)")
+        pytest.skip(
+            f"official summary text not found at {SEED_FILE} (CI has shared/ beside the repo)"
+        )
     return _squash(SEED_FILE.read_text(encoding="utf-8"))
 
 
@@ -116,9 +118,7 @@ def test_themes_and_sub_themes(tsukuba_doc):
     ]
     index = tsukuba_doc.sub_theme_index()
     # Each measure sits under a sub-theme of the theme of the vision it belongs to.
-    vision_of = {
-        m.number: index[m.sub_theme][0].vision for m in tsukuba_doc.measures
-    }
+    vision_of = {m.number: index[m.sub_theme][0].vision for m in tsukuba_doc.measures}
     assert vision_of == {
         **dict.fromkeys(["01", "02", "03", "04", "05", "06"], "I"),
         **dict.fromkeys(["07", "08", "09"], "II"),

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sangyo.strategy.models import Strategy
 from sangyo.strategy.schema import StrategyFileError
@@ -40,7 +41,11 @@ class Command(BaseCommand):
             for problem in exc.problems:
                 self.stderr.write(str(problem))
             raise CommandError(
-                _("%(count)s件の問題があります。何も書き込んでいません。")
+                ngettext(
+                    "%(count)s件の問題があります。何も書き込んでいません。",
+                    "%(count)s件の問題があります。何も書き込んでいません。",
+                    len(exc.problems),
+                )
                 % {"count": len(exc.problems)}
             ) from exc
 
@@ -73,7 +78,11 @@ class Command(BaseCommand):
             self.stdout.write(_("変更はありません: %(code)s") % {"code": strategy.code})
         else:
             self.stdout.write(
-                _("%(code)s を更新しました（%(n)s件の変更）")
+                ngettext(
+                    "%(code)s を更新しました（%(n)s件の変更）",
+                    "%(code)s を更新しました（%(n)s件の変更）",
+                    len(result.changes),
+                )
                 % {"code": strategy.code, "n": len(result.changes)}
             )
             for change in result.changes:
