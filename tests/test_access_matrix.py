@@ -16,7 +16,8 @@ def staff_only(*allowed):
     return {r: (302 if r == "anon" else 200 if r in allowed else 404) for r in ROLES}
 
 
-# name → (method, path, {role: status})
+# name → (method, path, {role: status}); a path may be a function of the `objects` fixture
+# for URLs that name a record.
 MATRIX = {
     "home": ("get", "/", PUBLIC),
     "strategy:tree": ("get", "/strategy/", PUBLIC),
@@ -32,6 +33,8 @@ MATRIX = {
     "strategies_by_code:situation": ("get", "/strategies/tsukuba-2025/situation/", PUBLIC),
     "staff_home": ("get", "/staff/", staff_only("viewer", "reviewer", "officer", "admin")),
     "audit_log": ("get", "/staff/audit/", staff_only("officer", "admin")),
+    # A job is visible to whoever started it (here the officer) and to administrators.
+    "job_detail": ("get", lambda o: f"/staff/jobs/{o['job'].pk}/", staff_only("officer", "admin")),
     "accounts:login": ("get", "/accounts/login/", PUBLIC),
     # Logging out is a POST; a GET is refused for everyone.
     "accounts:logout": ("get", "/accounts/logout/", dict.fromkeys(ROLES, 405)),
@@ -70,10 +73,18 @@ def test_every_url_is_in_the_matrix():
     assert not stale, f"MATRIX names URLs that no longer exist: {stale}"
 
 
+@pytest.fixture
+def objects(tsukuba, users):
+    from sangyo.core.models import Job
+
+    return {"job": Job.objects.create(kind="test.kind", created_by=users["officer"])}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_access(name, client, tsukuba, users):
+def test_access(name, client, tsukuba, users, objects):
     method, path, expected = MATRIX[name]
+    path = path(objects) if callable(path) else path
     for role in ROLES:
         client.logout()
         if role != "anon":

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "sangyo.core",
     "sangyo.accounts",
     "sangyo.strategy",
+    "sangyo.indicators",
+    "sangyo.registry",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +132,16 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+
+# Shared cache: Redis when configured (so job progress is visible across processes),
+# process memory otherwise.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sangyo@localhost")

@@ -57,3 +57,48 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events cannot be deleted")
+
+
+class Job(models.Model):
+    """A piece of background work a person started and wants to follow (an import, a report).
+
+    Runs on Celery when REDIS_URL is set, in-process otherwise. Fine-grained progress lives
+    in the cache (visible while the job's own transaction is still open); the row holds the
+    outcome."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待機中")
+        RUNNING = "running", _("実行中")
+        SUCCEEDED = "succeeded", _("完了")
+        FAILED = "failed", _("失敗")
+
+    kind = models.CharField(_("種類"), max_length=80, db_index=True)
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    params = models.JSONField(_("パラメータ"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    input_file = models.CharField(_("入力ファイル"), max_length=300, blank=True)
+    input_name = models.CharField(_("元のファイル名"), max_length=300, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    message = models.CharField(_("状況"), max_length=300, blank=True)
+    result = models.JSONField(_("結果"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    error = models.TextField(_("エラー"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("バックグラウンド処理")
+        verbose_name_plural = _("バックグラウンド処理")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -39,3 +39,23 @@ def audit_log(request):
 
 def not_found(request, exception=None):
     return render(request, "core/404.html", status=404)
+
+
+@require_policy(policies.can_view_staff_area)
+def job_detail(request, pk):
+    from .jobs import job_progress
+    from .models import Job
+
+    job = Job.objects.filter(pk=pk).first()
+    # Staff see their own jobs; administrators see every job.
+    if job is None or (
+        job.created_by_id != request.user.pk and not policies.can_manage_strategy(request.user)
+    ):
+        from django.http import Http404
+
+        raise Http404
+    done, total, message = job_progress(job)
+    percent = int(done * 100 / total) if total else (100 if job.finished else 0)
+    context = {"job": job, "done": done, "total": total, "message": message, "percent": percent}
+    template = "core/_job_status.html" if request.headers.get("HX-Request") else "core/job.html"
+    return render(request, template, context)

@@ -47,6 +47,18 @@ def unregister_removal_guard(guard: RemovalGuard) -> None:
         _REMOVAL_GUARDS.remove(guard)
 
 
+# Apps above this one that keep rows in step with the strategy (e.g. one Indicator per KPI)
+# register a hook called at the end of every successful load, inside its transaction.
+AfterLoadHook = Callable[..., None]
+_AFTER_LOAD: list[AfterLoadHook] = []
+
+
+def register_after_load(hook: AfterLoadHook) -> AfterLoadHook:
+    if hook not in _AFTER_LOAD:
+        _AFTER_LOAD.append(hook)
+    return hook
+
+
 @dataclass
 class LoadResult:
     strategy: Strategy
@@ -261,6 +273,9 @@ def strategy_load(
         sync.changes.append(
             {"op": "changed", "kind": "strategy", "key": doc.code, "fields": ["is_current"]}
         )
+
+    for hook in _AFTER_LOAD:
+        hook(strategy=strategy, actor=actor)
 
     if created or sync.changes:
         strategy.source_sha256 = source_sha256
