@@ -5,6 +5,7 @@ Each app contributes a router from its own `api.py`; this module only assembles 
 
 from ninja import NinjaAPI
 
+from sangyo.indicators.api import router as indicators_router
 from sangyo.strategy.api import router as strategy_router
 
 api = NinjaAPI(
@@ -14,3 +15,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", strategy_router)
+api.add_router("/", indicators_router)

@@ -14,3 +14,9 @@ class RegistryConfig(AppConfig):
         from .services import support_records_guard
 
         register_removal_guard(support_records_guard)
+
+        from sangyo.strategy.panels import register_measure_panel
+
+        from .panels import support_panel
+
+        register_measure_panel(support_panel, order=20)

@@ -4,6 +4,7 @@ visitor, so they need no policy beyond "published"."""
 from django.shortcuts import render
 
 from . import selectors
+from .panels import measure_panels
 
 
 def _ctx(request, strategy_code, **extra):
@@ -37,6 +38,7 @@ def measure_detail(request, number, strategy_code=None):
     measure = selectors.get_measure(ctx["strategy"], number)
     ctx["measure"] = measure
     ctx["previous"], ctx["next"] = selectors.neighbour_measures(measure)
+    ctx["panels"] = measure_panels(measure)
     return render(request, "strategy/measure.html", ctx)
 
 
