@@ -11,6 +11,8 @@ from django.db import transaction
 
 from sangyo.accounts.models import Role, User
 from sangyo.accounts.services import user_create, user_set_password, user_set_role
+from sangyo.registry.models import Business
+from sangyo.registry.services import membership_add
 
 DEMO_PASSWORD = "sangyo-demo-2025"
 
@@ -28,9 +30,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--strategy", default=settings.SANGYO_DEFAULT_STRATEGY_FILE)
+        parser.add_argument(
+            "--businesses", type=int, default=240, help="synthetic businesses to create"
+        )
 
-    def handle(self, *args, strategy, **options):
+    def handle(self, *args, strategy, businesses, **options):
         call_command("strategy", "load", strategy, stdout=self.stdout, stderr=self.stderr)
+        from sangyo.strategy.models import Strategy
+
+        current = Strategy.objects.get(is_current=True)
         with transaction.atomic():
             for email, name, role in DEMO_ACCOUNTS:
                 user = User.objects.filter(email=email).first()
@@ -42,6 +50,24 @@ class Command(BaseCommand):
                     user_set_role(user=user, role=role, actor="demo")
                     if not user.check_password(DEMO_PASSWORD):
                         user_set_password(user=user, password=DEMO_PASSWORD, actor="demo")
+        from sangyo.indicators.demo import load_demo as indicators_demo
+        from sangyo.registry.demo import load_demo as registry_demo
+
+        registry = registry_demo(strategy=current, count=businesses)
+        self.stdout.write(
+            "事業者台帳（合成データ）: 地区 {districts}、支援機関 {partners}、"
+            "事業者 +{businesses}、支援実績 {records}".format(**registry)
+        )
+        figures = indicators_demo(strategy=current)
+        self.stdout.write(
+            "指標（合成データ）: 実績値 +{observations}、自動集計の活動指標 {outputs}".format(
+                **figures
+            )
+        )
+        owner = User.objects.get(email="business@example.jp")
+        first = Business.objects.filter(is_synthetic=True).order_by("id").first()
+        if first and not first.memberships.filter(user=owner).exists():
+            membership_add(user=owner, business=first, role="representative", actor="demo")
         self.stdout.write("")
         self.stdout.write("デモ用アカウント（合成データ） / demo logins (synthetic):")
         for email, _name, role in DEMO_ACCOUNTS:
