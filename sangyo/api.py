@@ -5,6 +5,7 @@ Each app contributes a router from its own `api.py`; this module only assembles 
 
 from ninja import NinjaAPI
 
+from sangyo.applications.api import router as programs_router
 from sangyo.indicators.api import router as indicators_router
 from sangyo.strategy.api import router as strategy_router
 
@@ -16,3 +17,4 @@ api = NinjaAPI(
 )
 api.add_router("/", strategy_router)
 api.add_router("/", indicators_router)
+api.add_router("/", programs_router)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "sangyo.strategy",
     "sangyo.indicators",
     "sangyo.registry",
+    "sangyo.applications",
 ]
 
 MIDDLEWARE = [

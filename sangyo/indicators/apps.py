@@ -8,8 +8,12 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("指標")
 
     def ready(self):
+        from sangyo.strategy.panels import register_measure_panel
         from sangyo.strategy.services import register_after_load
 
+        from .panels import indicators_panel
         from .services import sync_outcome_indicators
 
         register_after_load(sync_outcome_indicators)
+        # Before the registry's support panel (order 20): what the measure aims at first.
+        register_measure_panel(indicators_panel, order=10)
