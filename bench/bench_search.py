@@ -97,6 +97,13 @@ def build_queries(rng: random.Random, gen, count: int, sample) -> list[tuple[str
             "stage": rng.choice(["young", "established", "pre_founding"]),
         },
         "tag": lambda: {"tag": rng.choice([t for t, _ in gen.TAGS])},
+        # The list's 大分類 select (the staff path only: search_businesses has no such filter).
+        "jsic_major_size": lambda: {
+            "extra": {"jsic_major": rng.choice(["E", "G", "I", "M", "N"])},
+            "size": rng.choice(["small", "sme"]),
+        },
+        # Three or more characters that no name contains (a typo): the trigram index answers.
+        "no_match": lambda: {"q": rng.choice(["ぬぬぬ", "存在しない社名", "ｷﾞﾝｶﾞ", "zzz"])},
         "kana_and_filters": lambda: {
             "q": rng.choice(stems)[1],
             "district": rng.choice(districts),
@@ -112,11 +119,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--businesses", type=int, default=1_000_000)
     parser.add_argument("--searches", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--database-url", default=None, help=f"default: $DATABASE_URL or {DEFAULT_URL}")
+    parser.add_argument(
+        "--database-url", default=None, help=f"default: $DATABASE_URL or {DEFAULT_URL}"
+    )
     parser.add_argument("--reset", action="store_true", help="delete synthetic businesses first")
     parser.add_argument("--force", action="store_true", help="allow a database not named *bench*")
-    parser.add_argument("--sort", default="kana", help="sort key of the list (default kana)")
-    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the slowest search per type")
+    parser.add_argument(
+        "--mode",
+        choices=["staff", "baseline", "both"],
+        default="both",
+        help="time the staff list's query, search_businesses in kana order, or both",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print EXPLAIN ANALYZE of the slowest search per type",
+    )
     args = parser.parse_args(argv)
 
     url = args.database_url or os.environ.get("DATABASE_URL") or DEFAULT_URL
@@ -135,7 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from sangyo.registry.models import Business
-    from sangyo.registry.selectors import BusinessFilter, page_of, search_businesses
+    from sangyo.registry.selectors import (
+        DEFAULT_SEARCH_SORT,
+        BusinessFilter,
+        page_of,
+        search_businesses,
+        staff_search,
+    )
 
     print(f"database: {connection.vendor} {db_name}")
     call_command("migrate", verbosity=0)
@@ -157,7 +181,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{have:,} businesses present; generating {missing:,} …")
 
         def progress(done: int, seconds: float) -> None:
-            print(f"  {done:>10,} rows  {seconds:7.1f} s  ({done / seconds:,.0f} rows/s)", flush=True)
+            print(
+                f"  {done:>10,} rows  {seconds:7.1f} s  ({done / seconds:,.0f} rows/s)", flush=True
+            )
 
         result = gen.load(missing, seed=args.seed, progress=progress)
         print(
@@ -173,9 +199,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rng = random.Random(args.seed)
     sample_ids = [rng.randint(1, max(1, have + max(missing, 0))) for _ in range(200)]
-    rows = list(
-        Business.objects.filter(id__in=sample_ids).values_list("corporate_number", "name")
-    )
+    rows = list(Business.objects.filter(id__in=sample_ids).values_list("corporate_number", "name"))
     sample = {
         "districts": list(
             Business.objects.exclude(district=None)
@@ -189,51 +213,69 @@ def main(argv: list[str] | None = None) -> int:
     }
     queries = build_queries(rng, gen, args.searches, sample)
 
-    def run(fields: dict):
-        f = BusinessFilter(sort=args.sort, **fields)
-        qs = search_businesses(Business.objects.all(), f)
+    def staff(fields: dict, sort: str | None = None):
+        """What the staff list runs: its default order for a search unless one is given."""
+        f = BusinessFilter(sort=sort or DEFAULT_SEARCH_SORT, **fields)
+        qs = staff_search(f)
         return qs, page_of(qs, 1)
 
+    def baseline(fields: dict, sort: str = "kana"):
+        """`search_businesses` as it is, in kana order."""
+        qs = search_businesses(Business.objects.all(), BusinessFilter(sort=sort, **fields))
+        return qs, page_of(qs, 1)
+
+    runners = {"staff": staff, "baseline": baseline}
+    modes = ["staff", "baseline"] if args.mode == "both" else [args.mode]
     for _, fields in queries[:20]:  # warm the cache and the connection
-        run(fields)
-
-    timings: dict[str, list[float]] = {}
-    counts: dict[str, list[int]] = {}
-    slowest: dict[str, tuple[float, dict]] = {}
-    for kind, fields in queries:
-        with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
-            run(fields)
-            ms = (time.perf_counter() - t0) * 1000
-        timings.setdefault(kind, []).append(ms)
-        counts.setdefault(kind, []).append(len(ctx.captured_queries))
-        if ms > slowest.get(kind, (0.0, {}))[0]:
-            slowest[kind] = (ms, fields)
-
+        staff(fields)
     total = Business.objects.count()
-    print(f"\n{len(queries)} searches over {total:,} businesses (sort={args.sort}, first page of 50)")
-    print(f"{'query type':<26}{'n':>4}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}{'queries':>9}")
-    everything = []
-    for kind, values in timings.items():
-        everything += values
+    overall_p95 = {}
+    slowest: dict[str, tuple[float, dict]] = {}
+    for mode in modes:
+        run = runners[mode]
+        timings: dict[str, list[float]] = {}
+        counts: dict[str, list[int]] = {}
+        for kind, fields in queries:
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                run(fields)
+                ms = (time.perf_counter() - t0) * 1000
+            timings.setdefault(kind, []).append(ms)
+            counts.setdefault(kind, []).append(len(ctx.captured_queries))
+            if mode == modes[0] and ms > slowest.get(kind, (0.0, {}))[0]:
+                slowest[kind] = (ms, fields)
+        label = {
+            "staff": f"staff list: staff_search + page_of, order {DEFAULT_SEARCH_SORT}",
+            "baseline": "baseline: search_businesses + page_of, order kana",
+        }[mode]
+        print(f"\n{label}")
+        print(f"{len(queries)} searches over {total:,} businesses, first page of 50")
         print(
-            f"{kind:<26}{len(values):>4}{statistics.median(values):>11.1f}"
-            f"{percentile(values, 95):>9.1f}{max(values):>9.1f}{max(counts[kind]):>9}"
+            f"{'query type':<26}{'n':>4}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}{'queries':>9}"
         )
-    p95 = percentile(everything, 95)
-    print(
-        f"{'overall':<26}{len(everything):>4}{statistics.median(everything):>11.1f}"
-        f"{p95:>9.1f}{max(everything):>9.1f}{max(max(c) for c in counts.values()):>9}"
-    )
-    verdict = "meets" if p95 < TARGET_MS else "MISSES"
-    print(f"\np95 {p95:.1f} ms {verdict} the target of {TARGET_MS:.0f} ms")
+        everything = []
+        for kind, values in timings.items():
+            everything += values
+            print(
+                f"{kind:<26}{len(values):>4}{statistics.median(values):>11.1f}"
+                f"{percentile(values, 95):>9.1f}{max(values):>9.1f}{max(counts[kind]):>9}"
+            )
+        overall_p95[mode] = percentile(everything, 95)
+        print(
+            f"{'overall':<26}{len(everything):>4}{statistics.median(everything):>11.1f}"
+            f"{overall_p95[mode]:>9.1f}{max(everything):>9.1f}"
+            f"{max(max(c) for c in counts.values()):>9}"
+        )
+        verdict = "meets" if overall_p95[mode] < TARGET_MS else "MISSES"
+        print(f"p95 {overall_p95[mode]:.1f} ms {verdict} the target of {TARGET_MS:.0f} ms")
+    run = runners[modes[0]]
 
     if args.explain and connection.vendor == "postgresql":
         for kind, (ms, fields) in slowest.items():
             qs, _ = run(fields)
             print(f"\n--- {kind} ({ms:.1f} ms) {fields}")
             print(qs.select_related("district")[:51].explain(analyze=True, buffers=True))
-    return 0 if p95 < TARGET_MS else 1
+    return 0 if overall_p95[modes[0]] < TARGET_MS else 1
 
 
 if __name__ == "__main__":

@@ -167,9 +167,7 @@ def synthetic_rows(
         has_number = kind not in ("sole", "pre_founding")
         jsic = rng.choice(JSIC_CODES)
         capital = rng.choice(CAPITALS) if has_number else None
-        employees = (
-            rng.choices(EMPLOYEES, EMPLOYEE_WEIGHTS)[0] if kind != "pre_founding" else None
-        )
+        employees = rng.choices(EMPLOYEES, EMPLOYEE_WEIGHTS)[0] if kind != "pre_founding" else None
         size, reason = _size(jsic, capital, employees, kind)
         established = None
         if kind != "pre_founding" and rng.random() > 0.03:

@@ -31,12 +31,34 @@ def _yen(n: int) -> str:
     return f"{n:,}円"
 
 
-def calculate(rule: Rule, costs: list[int]) -> Calculation:
+def calculate(
+    rule: Rule,
+    costs: list[int],
+    *,
+    types: list[str] | None = None,
+    type_caps: dict[str, tuple[int, str, str]] | None = None,
+) -> Calculation:
+    """`type_caps` limits the SUM of each cost type ({code: (max_yen, ja, en)}): two lines
+    of the same type share one limit."""
     if any(c < 0 for c in costs):
         raise ValueError("経費に負の金額は入力できません")
+    ja: list[str] = []
+    en: list[str] = []
+    if types is not None and type_caps:
+        sums: dict[str, int] = {}
+        for kind, amount in zip(types, costs, strict=True):
+            sums[kind] = sums.get(kind, 0) + amount
+        costs = []
+        for kind, amount in sums.items():
+            if kind in type_caps and amount > type_caps[kind][0]:
+                limit, label_ja, label_en = type_caps[kind]
+                ja.append(f"{label_ja} {_yen(amount)} → 上限 {_yen(limit)}")
+                en.append(f"{label_en} {amount:,} yen → limit {limit:,} yen")
+                amount = limit
+            costs.append(amount)
     total = sum(costs)
-    ja = [f"対象経費の合計 {_yen(total)}"]
-    en = [f"Eligible costs total {total:,} yen"]
+    ja.append(f"対象経費の合計 {_yen(total)}")
+    en.append(f"Eligible costs total {total:,} yen")
     if not rule.rate_numerator or not rule.rate_denominator:
         ja.append("補助率が未確定のため、金額は計算できません（要確認）")
         en.append("The subsidy rate is not confirmed, so no amount can be computed")

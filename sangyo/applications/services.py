@@ -42,8 +42,17 @@ def money_rule(detail: ProgramDetail) -> money.Rule:
 
 def calculate(application: Application) -> money.Calculation:
     detail = program_detail(application.call.program)
-    amounts = [int(c.get("amount") or 0) for c in application.costs]
-    return money.calculate(money_rule(detail), amounts)
+    caps = {
+        c["code"]: (int(c["max_yen"]), c.get("ja", c["code"]), c.get("en", c["code"]))
+        for c in detail.eligible_cost_types or []
+        if isinstance(c, dict) and c.get("max_yen") is not None
+    }
+    return money.calculate(
+        money_rule(detail),
+        [int(c.get("amount") or 0) for c in application.costs],
+        types=[c.get("type", "") for c in application.costs],
+        type_caps=caps,
+    )
 
 
 def actor_role(actor, application: Application) -> str | None:
@@ -62,10 +71,12 @@ def actor_role(actor, application: Application) -> str | None:
 
 
 def _next_number(call: Call) -> str:
+    # Numbers are per call's program and year; lock the call row so parallel starts queue
+    # here instead of computing the same number.
+    Call.objects.select_for_update().get(pk=call.pk)
     prefix = f"{call.fiscal_year}-{call.program.code}-"
     last = (
-        Application.objects.select_for_update()
-        .filter(number__startswith=prefix)
+        Application.objects.filter(number__startswith=prefix)
         .order_by("-number")
         .values_list("number", flat=True)
         .first()
@@ -119,8 +130,19 @@ def application_save(
     if answers is not None:
         application.answers = answers
     if costs is not None:
+        detail = program_detail(application.call.program)
+        known = {
+            c["code"]
+            for c in detail.eligible_cost_types or []
+            if isinstance(c, dict) and "code" in c
+        }
         clean = []
         for i, cost in enumerate(costs, 1):
+            if known and cost.get("type", "") not in known:
+                raise ApplicationError(
+                    _("経費%(n)s行目: この制度の対象経費ではありません（%(type)s）")
+                    % {"n": i, "type": cost.get("type", "")}
+                )
             try:
                 amount = int(str(cost.get("amount", "0")).replace(",", ""))
             except ValueError as exc:
@@ -261,7 +283,11 @@ def application_transition(
         elif effect == "certificate_number":
             application.certificate_number = application.number
         elif effect == "count_application":
+            if application.submitted_at is None:
+                application.submitted_at = timezone.now()
             _count_application(application, actor)
+        elif effect == "certified_product":
+            _certified_product(application)
         elif effect == "support_record":
             _support_record(application, transition.target, actor)
         elif effect == "notify":
@@ -322,6 +348,24 @@ def _support_record(application: Application, target: str, actor) -> None:
         outcome=target,
         amount=application.requested_yen if kind == "subsidy" else None,
         source=f"applications.application:{application.pk}:{target}",
+    )
+
+
+def _certified_product(application: Application) -> None:
+    """Publish the certified product in the catalogue for the validity period."""
+    from .models import CertifiedProduct
+
+    answers = application.answers or {}
+    CertifiedProduct.objects.update_or_create(
+        application=application,
+        defaults={
+            "name_ja": str(answers.get("product_name") or application.call.title_ja)[:200],
+            "name_en": str(answers.get("product_name_en") or "")[:200],
+            "description_ja": str(answers.get("product_description") or ""),
+            "certified_on": application.certified_from,
+            "valid_until": application.certified_until,
+            "published": True,
+        },
     )
 
 

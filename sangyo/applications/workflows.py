@@ -232,7 +232,7 @@ CERTIFICATION_V1 = Workflow(
             STAFF,
             "認定する",
             "Certify",
-            ("decision", "validity", "support_record", "notify"),
+            ("decision", "validity", "certified_product", "support_record", "notify"),
         ),
         Transition(
             "expire", ("certified",), "expired", STAFF, "認定期間満了とする", "Mark expired"

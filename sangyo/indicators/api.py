@@ -211,7 +211,10 @@ def _summary(ind) -> dict:
 )
 def list_indicators(request):
     strategy = selectors.current_strategy()
-    return [_summary(ind) for ind in selectors.strategy_indicators(strategy, full=False)]
+    return [
+        _summary(ind)
+        for ind in selectors.strategy_indicators(strategy, full=False, tree=True, series="latest")
+    ]
 
 
 @router.get(

@@ -224,6 +224,8 @@ class Vintage:
             parts.append(f"{_date_ja(self.published_on)}公表")
         if self.source:
             parts.append(f"出典：{self.source}")
+        if self.revision_count:
+            parts.append(f"{self.revision_count}回改定後の値")
         extra = f"（{'、'.join(parts)}）" if parts else ""
         return f"{self.fiscal_year}年度の{self.status_label_ja}{extra}による判定"
 
@@ -234,6 +236,9 @@ class Vintage:
             parts.append(f"published {_date_en(self.published_on)}")
         if self.source:
             parts.append(f"source: {self.source}")
+        if self.revision_count:
+            times = "once" if self.revision_count == 1 else f"{self.revision_count} times"
+            parts.append(f"revised {times}")
         extra = f" ({'; '.join(parts)})" if parts else ""
         return (
             f"Judged on the {self.status_label_en.lower()} figure for FY{self.fiscal_year}{extra}"
@@ -378,9 +383,7 @@ def assess(
         if latest_obs is not None
         else None
     )
-    target = (
-        (revision.target_fy, Decimal(revision.target_value)) if revision is not None else None
-    )
+    target = (revision.target_fy, Decimal(revision.target_value)) if revision is not None else None
     common = {
         "latest": latest,
         "observations": values,
@@ -413,9 +416,18 @@ def assess(
             **common,
         )
 
-    path = {fy: expected_value(spec, fy) for fy in range(spec.path_start_fy, spec.target_fy + 1)}
+    # The path is for charts and tables; a list of many indicators needs only the status.
+    path = (
+        {fy: expected_value(spec, fy) for fy in range(spec.path_start_fy, spec.target_fy + 1)}
+        if full or yearly_wanted
+        else {}
+    )
     current = latest_pace(spec, values)
-    ach = achievement(spec, values[latest.fiscal_year]) if latest is not None else None
+    ach = (
+        achievement(spec, values[latest.fiscal_year])
+        if latest is not None and (full or yearly_wanted)
+        else None
+    )
     paces: dict[int, Pace] = {}
     projection = None
     reaches = None

@@ -99,6 +99,7 @@ class ParseResult:
     warnings: list[str] = field(default_factory=list)
     rows: int = 0  # data rows read (header excluded)
     skipped: int = 0  # rows without a value (not an error)
+    skipped_computed: int = 0  # rows of computed indicators repeating the stored figure
     source: str = ""  # label for the audit event
     # e-Stat only: what each accepted or skipped value was, for the preview table.
     preview: list[dict[str, Any]] = field(default_factory=list)
@@ -182,8 +183,13 @@ def fiscal_year_bounds(strategy) -> tuple[int, int]:
     return strategy.start_fy - YEARS_AROUND_PLAN, strategy.end_fy + YEARS_AROUND_PLAN
 
 
+# Other names of the same columns (the public export says strategy_code).
+HEADER_ALIASES = {"strategy_code": "strategy"}
+
+
 def _normal_header(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().lower()
+    key = unicodedata.normalize("NFKC", text).strip().lower()
+    return HEADER_ALIASES.get(key, key)
 
 
 # --------------------------------------------------------------------------- CSV / Excel
@@ -227,12 +233,10 @@ def parse_observation_file(
 
     indicators = {i.code: i for i in Indicator.objects.filter(strategy=strategy)}
     absent = [f for f in OPTIONAL_FIELDS if f not in index]
-    stored: dict[tuple[int, int], Observation] = {}
-    if absent:
-        stored = {
-            (o.indicator_id, o.fiscal_year): o
-            for o in Observation.objects.filter(indicator__strategy=strategy)
-        }
+    stored = {
+        (o.indicator_id, o.fiscal_year): o
+        for o in Observation.objects.filter(indicator__strategy=strategy)
+    }
     low, high = fiscal_year_bounds(strategy)
     seen: dict[tuple[int, int], int] = {}
     total = len(table.rows)
@@ -270,13 +274,6 @@ def parse_observation_file(
             error("indicator_code", _("指標コードが空です"))
         elif indicator is None:
             error("indicator_code", _("指標「%(code)s」はありません") % {"code": code})
-        elif indicator.obtained == Indicator.Obtained.COMPUTED:
-            error(
-                "indicator_code",
-                _("指標「%(code)s」は支援実績などから自動集計するため、値を取り込めません")
-                % {"code": code},
-            )
-            indicator = None
 
         raw_fy = cell("fiscal_year")
         fy = parse_fiscal_year(raw_fy) if raw_fy else None
@@ -284,7 +281,8 @@ def parse_observation_file(
             error("fiscal_year", _("年度が空です"))
         elif fy is None:
             error("fiscal_year", _("年度として読み取れません（「%(text)s」）") % {"text": raw_fy})
-        elif not low <= fy <= high:
+        elif not low <= fy <= high and (indicator is None or (indicator.pk, fy) not in stored):
+            # A year already on record (in an exported file, say) is not a typing mistake.
             error(
                 "fiscal_year",
                 _("%(fy)s年度は範囲外です（%(low)s〜%(high)s年度）")
@@ -294,16 +292,33 @@ def parse_observation_file(
 
         value = parse_number(raw_value)
         if value is None:
-            error("value", _("数値ではありません（\"%(text)s\"）") % {"text": raw_value})
+            error("value", _('数値ではありません（"%(text)s"）') % {"text": raw_value})
         elif problem := value_problem(value):
             error("value", problem)
+
+        if indicator is not None and indicator.obtained == Indicator.Obtained.COMPUTED:
+            # Computed figures come from records. An exported file carries them too: a row
+            # that repeats the stored figure is passed over; any other value is refused.
+            previous = stored.get((indicator.pk, fy)) if fy is not None else None
+            if (
+                not errors
+                and value is not None
+                and previous is not None
+                and Decimal(previous.value) == value
+            ):
+                result.skipped_computed += 1
+                continue
+            error(
+                "indicator_code",
+                _("指標「%(code)s」は支援実績などから自動集計するため、値を取り込めません")
+                % {"code": code},
+            )
+            indicator = None
 
         fields: dict[str, Any] = {}
         if "status" in index:
             raw_status = cell("status")
-            fields["status"] = (
-                parse_status(raw_status) if raw_status else Observation.Status.FINAL
-            )
+            fields["status"] = parse_status(raw_status) if raw_status else Observation.Status.FINAL
             if fields["status"] is None:
                 error(
                     "status",
@@ -351,10 +366,16 @@ def parse_observation_file(
                 if previous is not None
                 else ObservationInput.__dataclass_fields__[name].default
             )
-        result.items.append(
-            (indicator, ObservationInput(fiscal_year=fy, value=value, **fields))
-        )
+        result.items.append((indicator, ObservationInput(fiscal_year=fy, value=value, **fields)))
 
+    if result.skipped_computed:
+        result.warnings.append(
+            _(
+                "自動集計の指標の%(n)s行は、登録済みの値と同じため読み飛ばしました"
+                "（自動集計の値は支援実績などから数えます）"
+            )
+            % {"n": result.skipped_computed}
+        )
     if result.errors:
         result.items = []
     if progress:
@@ -384,7 +405,11 @@ def plan_changes(items: list[Item], *, limit: int = 200) -> list[dict[str, str]]
         changed = [
             f
             for f in ("value", "status", "source", "published_on", "note")
-            if (Decimal(old.value) != data.value if f == "value" else getattr(old, f) != getattr(data, f))
+            if (
+                Decimal(old.value) != data.value
+                if f == "value"
+                else getattr(old, f) != getattr(data, f)
+            )
         ]
         if changed:
             revised.append(row | {"change": "revised", "fields": ",".join(changed)})
@@ -426,7 +451,9 @@ def read_estat(data: bytes) -> EstatTable:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ValueError(
-            _("JSON ファイルとして読み込めません。e-Stat API の getStatsData（JSON形式）の応答を保存したファイルを選んでください。")
+            _(
+                "JSON ファイルとして読み込めません。e-Stat API の getStatsData（JSON形式）の応答を保存したファイルを選んでください。"
+            )
         ) from None
     root = doc.get("GET_STATS_DATA") if isinstance(doc, dict) else None
     if not isinstance(root, dict):
@@ -434,7 +461,8 @@ def read_estat(data: bytes) -> EstatTable:
             _("e-Stat API の getStatsData の応答ではありません（GET_STATS_DATA がありません）。")
         )
     status = root.get("RESULT", {}).get("STATUS")
-    if status not in (None, 0, "0", 1, "1"):
+    # 0–2 are successes (2: some parameters ignored); 100 and above are errors.
+    if status is not None and not (str(status).isdigit() and int(status) < 100):
         raise ValueError(
             _("e-Stat API がエラーを返したときの応答です: %(message)s")
             % {"message": root.get("RESULT", {}).get("ERROR_MSG", "")}
@@ -460,7 +488,8 @@ def read_estat(data: bytes) -> EstatTable:
     return EstatTable(
         stats_data_id=str(table_inf.get("@id", "")),
         title=_text(table_inf.get("TITLE")),
-        statistics_name=_text(table_inf.get("STATISTICS_NAME")) or _text(table_inf.get("STAT_NAME")),
+        statistics_name=_text(table_inf.get("STATISTICS_NAME"))
+        or _text(table_inf.get("STAT_NAME")),
         open_date=open_date,
         classes=classes,
         values=[v for v in _as_list(data_inf.get("VALUE")) if isinstance(v, dict)],
@@ -512,9 +541,7 @@ def parse_estat_json(
     cat_filters = cat_filters or {}
     result = ParseResult([], [], encoding="json")
     if indicator.obtained == Indicator.Obtained.COMPUTED:
-        result.errors.append(
-            RowError(None, None, _("自動集計の指標には統計の値を取り込めません"))
-        )
+        result.errors.append(RowError(None, None, _("自動集計の指標には統計の値を取り込めません")))
         return result
     try:
         table = read_estat(data)
@@ -615,7 +642,7 @@ def parse_estat_json(
                     f"{k[1:]}={v[k]}"
                     for v in values
                     for k in v
-                    if k.startswith("@") and k not in ("@area", "@time", "@unit")
+                    if k.startswith("@") and k not in ("@area", "@unit")
                 }
             )
             result.errors.append(

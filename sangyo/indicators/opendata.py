@@ -78,7 +78,10 @@ def number(value: Decimal | None, places: int = 4) -> int | float | None:
 
 
 def text(obj, field: str) -> dict[str, str]:
-    return {"ja": getattr(obj, f"{field}_ja", "") or "", "en": getattr(obj, f"{field}_en", "") or ""}
+    return {
+        "ja": getattr(obj, f"{field}_ja", "") or "",
+        "en": getattr(obj, f"{field}_en", "") or "",
+    }
 
 
 def _date(d: datetime.date | None) -> str | None:

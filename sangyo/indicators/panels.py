@@ -8,4 +8,6 @@ def indicators_panel(measure):
     indicators = measure_indicators(measure)
     if not indicators:
         return None
-    return "indicators/_measure_panel.html", {"indicators": indicators}
+    from .views import list_rows
+
+    return "indicators/_measure_panel.html", {"rows": list_rows(indicators)}

@@ -8,6 +8,8 @@ import datetime
 import re
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from sangyo.core.codes import CodeError, validate_corporate_number
@@ -15,8 +17,14 @@ from sangyo.core.wareki import WarekiError, parse_date
 
 from .jsic import JsicCodeError
 from .models import Business, CorporateType, Membership
+from .selectors import (
+    DEFAULT_BROWSE_SORT,
+    DEFAULT_SEARCH_SORT,
+    REGISTERED_SORTS,
+    SORTS,
+    BusinessFilter,
+)
 from .services import RegistryError, jsic_table
-from .selectors import SORTS, BusinessFilter
 
 STAGE_CHOICES = [
     ("", _("すべて")),
@@ -34,15 +42,20 @@ EXPORT_FORMATS = {
 _TAG_SEPARATORS = re.compile(r"[,、，;；\n]+")
 
 
-class DateTextField(forms.CharField):
+class DateTextField(forms.Field):
     """A date typed as 西暦 (2025-04-01, 2025年4月1日) or 和暦 (令和7年4月1日, R7.4.1)."""
 
+    widget = forms.TextInput
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 40)
         kwargs.setdefault(
-            "help_text", _("西暦または和暦で入力してください（例: 2025-04-01、令和7年4月1日、R7.4.1）")
+            "help_text",
+            _("西暦または和暦で入力してください（例: 2025-04-01、令和7年4月1日、R7.4.1）"),
         )
         super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": "40", "autocomplete": "off"}
 
     def prepare_value(self, value):
         if isinstance(value, datetime.date):
@@ -50,9 +63,11 @@ class DateTextField(forms.CharField):
         return value
 
     def to_python(self, value):
-        value = super().to_python(value)
+        value = (value or "").strip() if isinstance(value, str) else value
         if value in self.empty_values:
             return None
+        if isinstance(value, datetime.date):
+            return value
         try:
             return parse_date(value)
         except WarekiError as exc:
@@ -69,6 +84,9 @@ def split_tags(text: str) -> list[str]:
     return seen
 
 
+_month_label = lazy(lambda m: gettext("%(m)s月") % {"m": m}, str)
+
+
 # --- the list's filter ------------------------------------------------------------------------
 
 
@@ -82,9 +100,7 @@ class BusinessFilterForm(forms.Form):
     corporate_number = forms.CharField(
         label=_("法人番号（前方一致）"), required=False, max_length=20
     )
-    district = forms.TypedChoiceField(
-        label=_("地区"), required=False, coerce=int, empty_value=None
-    )
+    district = forms.TypedChoiceField(label=_("地区"), required=False, coerce=int, empty_value=None)
     jsic_major = forms.ChoiceField(label=_("産業分類（大分類）"), required=False)
     jsic = forms.CharField(
         label=_("産業分類コード"),
@@ -101,7 +117,7 @@ class BusinessFilterForm(forms.Form):
         label=_("状態"), required=False, choices=[("", _("すべて")), *Business.Status.choices]
     )
     in_city = forms.ChoiceField(label=_("所在地"), required=False, choices=IN_CITY_CHOICES)
-    sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS])
+    sort = forms.ChoiceField(required=False, choices=[(k, k) for k in (*SORTS, *REGISTERED_SORTS)])
 
     def __init__(self, *args, districts=(), tags=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,7 +126,7 @@ class BusinessFilterForm(forms.Form):
         ]
         self.fields["tag"].choices = [("", _("すべて"))] + [(t, t) for t in tags]
         self.fields["jsic_major"].choices = [("", _("すべて"))] + [
-            (e.code, e.label()) for e in jsic_table().majors()
+            (e.code, e.label((get_language() or "ja")[:2])) for e in jsic_table().majors()
         ]
 
     def clean_jsic(self):
@@ -125,7 +141,10 @@ class BusinessFilterForm(forms.Form):
     def clean_corporate_number(self):
         value = self.cleaned_data["corporate_number"]
         digits = re.sub(r"[\s\-‐‑‒–—―−ー]", "", value)
-        if digits and not digits.translate(str.maketrans("０１２３４５６７８９", "0123456789")).isdigit():
+        if (
+            digits
+            and not digits.translate(str.maketrans("０１２３４５６７８９", "0123456789")).isdigit()
+        ):
             raise forms.ValidationError(_("法人番号は数字で入力してください"))
         return value.strip()
 
@@ -136,17 +155,22 @@ class BusinessFilterForm(forms.Form):
         major = data.get("jsic_major") or ""
         if jsic and not jsic.isdigit():  # a 大分類 letter typed in the code box
             major, jsic = jsic, ""
+        filters = {
+            "q": data.get("q", ""),
+            "corporate_number": data.get("corporate_number", ""),
+            "district": data.get("district"),
+            "jsic": jsic,
+            "size": data.get("size", ""),
+            "stage": data.get("stage", ""),
+            "tag": data.get("tag", ""),
+            "status": data.get("status", ""),
+            "in_city": data.get("in_city", ""),
+        }
+        searching = major or any(v not in ("", None) for v in filters.values())
+        sort = data.get("sort") or (DEFAULT_SEARCH_SORT if searching else DEFAULT_BROWSE_SORT)
         return BusinessFilter(
-            q=data.get("q", ""),
-            corporate_number=data.get("corporate_number", ""),
-            district=data.get("district"),
-            jsic=jsic,
-            size=data.get("size", ""),
-            stage=data.get("stage", ""),
-            tag=data.get("tag", ""),
-            status=data.get("status", ""),
-            in_city=data.get("in_city", ""),
-            sort=data.get("sort") or "kana",
+            **filters,
+            sort=sort,
             extra={"jsic_major": major} if major and not jsic else {},
         )
 
@@ -193,9 +217,7 @@ class BusinessForm(forms.Form):
     name_en = forms.CharField(label=_("英語名称"), required=False, max_length=300)
     corporate_type = forms.ChoiceField(label=_("法人種別"), choices=CorporateType.choices)
     representative_name = forms.CharField(label=_("代表者名"), required=False, max_length=100)
-    representative_position = forms.CharField(
-        label=_("代表者役職"), required=False, max_length=100
-    )
+    representative_position = forms.CharField(label=_("代表者役職"), required=False, max_length=100)
     postal_code = forms.CharField(
         label=_("郵便番号"), required=False, max_length=10, help_text=_("例: 305-8555")
     )
@@ -204,7 +226,9 @@ class BusinessForm(forms.Form):
         label=_("所在市区町村コード"),
         required=False,
         max_length=10,
-        help_text=_("全国地方公共団体コード（6桁）。市外の事業者はその市区町村のコードを入力します"),
+        help_text=_(
+            "全国地方公共団体コード（6桁）。市外の事業者はその市区町村のコードを入力します"
+        ),
     )
     in_city = forms.BooleanField(
         label=_("市内の事業者"),
@@ -223,7 +247,9 @@ class BusinessForm(forms.Form):
         label=_("産業分類コード"),
         required=False,
         max_length=10,
-        help_text=_("日本標準産業分類（第14回改定）の大分類（英字）・中分類（2桁）・小分類（3桁）・細分類（4桁）"),
+        help_text=_(
+            "日本標準産業分類（第14回改定）の大分類（英字）・中分類（2桁）・小分類（3桁）・細分類（4桁）"
+        ),
     )
     capital_stock = forms.IntegerField(label=_("資本金（円）"), required=False, min_value=0)
     employee_number = forms.IntegerField(
@@ -238,7 +264,7 @@ class BusinessForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "—")] + [(m, _("%(m)s月") % {"m": m}) for m in range(1, 13)],
+        choices=[("", "—")] + [(m, _month_label(m)) for m in range(1, 13)],
     )
     company_url = forms.URLField(label=_("ウェブサイト"), required=False, assume_scheme="https")
     status = forms.ChoiceField(label=_("状態"), choices=Business.Status.choices)
@@ -313,16 +339,17 @@ class BusinessForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == Business.Status.CLOSED and not data.get("close_date"):
-            if "close_date" not in self.errors:
-                self.add_error("close_date", _("閉鎖・廃業の場合は閉鎖日を入力してください"))
         if (
-            data.get("corporate_type") in (CorporateType.SOLE, CorporateType.PRE_FOUNDING)
-            and data.get("corporate_number")
+            data.get("status") == Business.Status.CLOSED
+            and not data.get("close_date")
+            and "close_date" not in self.errors
         ):
-            self.add_error(
-                "corporate_number", _("個人事業主・創業予定者には法人番号はありません")
-            )
+            self.add_error("close_date", _("閉鎖・廃業の場合は閉鎖日を入力してください"))
+        if data.get("corporate_type") in (
+            CorporateType.SOLE,
+            CorporateType.PRE_FOUNDING,
+        ) and data.get("corporate_number"):
+            self.add_error("corporate_number", _("個人事業主・創業予定者には法人番号はありません"))
         return data
 
     def service_kwargs(self) -> dict:
@@ -363,13 +390,18 @@ class ContactForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("consent_scope") and not data.get("consent_at"):
-            if "consent_at" not in self.errors:
-                self.add_error("consent_at", _("同意の範囲を入力した場合は同意日も入力してください"))
+        if (
+            data.get("consent_scope")
+            and not data.get("consent_at")
+            and "consent_at" not in self.errors
+        ):
+            self.add_error("consent_at", _("同意の範囲を入力した場合は同意日も入力してください"))
         return data
 
     def service_kwargs(self) -> dict:
-        return {f: self.cleaned_data.get(f) or (None if f == "consent_at" else "") for f in self.FIELDS}
+        return {
+            f: self.cleaned_data.get(f) or (None if f == "consent_at" else "") for f in self.FIELDS
+        }
 
 
 class AnonymizeForm(forms.Form):
@@ -387,7 +419,9 @@ class AnonymizeForm(forms.Form):
 def _business_user(email: str):
     from sangyo.accounts.models import Role, User
 
-    return User.objects.filter(email__iexact=email.strip(), role=Role.BUSINESS, is_active=True).first()
+    return User.objects.filter(
+        email__iexact=email.strip(), role=Role.BUSINESS, is_active=True
+    ).first()
 
 
 class MemberAddForm(forms.Form):
@@ -400,9 +434,7 @@ class MemberAddForm(forms.Form):
     def clean_email(self):
         user = _business_user(self.cleaned_data["email"])
         if user is None:
-            raise forms.ValidationError(
-                _("このメールアドレスの事業者アカウントは見つかりません")
-            )
+            raise forms.ValidationError(_("このメールアドレスの事業者アカウントは見つかりません"))
         self.user = user
         return self.cleaned_data["email"]
 
@@ -427,9 +459,7 @@ class DelegationForm(forms.Form):
     def clean_email(self):
         user = _business_user(self.cleaned_data["email"])
         if user is None:
-            raise forms.ValidationError(
-                _("このメールアドレスの事業者アカウントは見つかりません")
-            )
+            raise forms.ValidationError(_("このメールアドレスの事業者アカウントは見つかりません"))
         if self.granter is not None and user.pk == self.granter.pk:
             raise forms.ValidationError(_("自分自身には委任できません"))
         self.proxy = user

@@ -143,3 +143,146 @@ def duplicate_candidates(limit: int = 100) -> list[tuple[Business, Business]]:
     for b in Business.objects.filter(search_name__in=names).order_by("id"):
         by_key.setdefault((b.search_name, norm(b.location)), []).append(b)
     return [(group[0], other) for group in by_key.values() if len(group) > 1 for other in group[1:]]
+
+
+# --- staff screens (registry views, exports) ------------------------------------------------
+
+
+def filter_jsic_major(qs: QuerySet[Business], letter: str) -> QuerySet[Business]:
+    """Businesses whose JSIC code lies under a 大分類 ('E' → the code 'E' itself or any code
+    starting with one of its 中分類 09–32). Codes are stored as digits below the 大分類, so a
+    plain prefix match on the letter would find nothing."""
+    from .jsic import load_jsic
+
+    letter = letter.strip().upper()
+    middles = [e.code for e in load_jsic().entries("middle") if e.parent == letter]
+    condition = Q(jsic_code=letter)
+    for code in middles:
+        condition |= Q(jsic_code__startswith=code)
+    return qs.filter(condition)
+
+
+# Registration order (the primary key), beside the SORTS of `search_businesses`.
+REGISTERED_SORTS = {"registered": ("id",), "-registered": ("-id",)}
+# What the staff list shows when nobody chose an order: a search (any filter) newest first,
+# the whole registry in kana order.
+DEFAULT_SEARCH_SORT = "-registered"
+DEFAULT_BROWSE_SORT = "kana"
+
+
+def staff_search(f: BusinessFilter, *, today=None) -> QuerySet[Business]:
+    """`search_businesses` over every business, plus what only the staff list has: the
+    大分類 filter (`f.extra["jsic_major"]`) and registration order ("registered").
+
+    Why a search is shown newest first unless another order is chosen: the first page of a
+    filtered list in kana order makes PostgreSQL walk the kana index and fetch rows from all
+    over the table until 50 match, and when the matches sit late in kana order (names sharing a
+    word) that walk covers most of a million rows (seconds, see bench/bench_search.py). In
+    primary-key order the walk reads the table in its physical order and stops after 50
+    matches, and a rare match is found through the trigram or B-tree index instead."""
+    qs = search_businesses(Business.objects.all(), f, today=today)
+    major = f.extra.get("jsic_major")
+    if major:
+        qs = filter_jsic_major(qs, major)
+    if f.sort in REGISTERED_SORTS:
+        qs = qs.order_by(*REGISTERED_SORTS[f.sort])
+    return qs
+
+
+def district_options(municipality_code: str | None = None) -> list:
+    from .models import District
+
+    qs = District.objects.all()
+    if municipality_code:
+        qs = qs.filter(municipality_code=municipality_code)
+    return list(qs)
+
+
+def tag_names() -> list[str]:
+    from .models import Tag
+
+    return list(Tag.objects.order_by("name").values_list("name", flat=True))
+
+
+def business_for_page(pk: int) -> Business | None:
+    return (
+        Business.objects.select_related("district").prefetch_related("tags").filter(pk=pk).first()
+    )
+
+
+def business_support_timeline(business: Business) -> list[SupportRecord]:
+    """`business_timeline` with each program's strategy, so a page can link every record to
+    its measure without a query per row."""
+    return list(
+        SupportRecord.objects.filter(business=business)
+        .select_related("program__measure__strategy", "partner", "staff")
+        .order_by("-date", "-id")
+    )
+
+
+def business_contacts(business: Business) -> list:
+    from .models import Contact
+
+    return list(Contact.objects.filter(business=business).order_by("anonymized_at", "id"))
+
+
+def business_memberships(business: Business) -> list:
+    from .models import Membership
+
+    return list(
+        Membership.objects.filter(business=business).select_related("user").order_by("role", "id")
+    )
+
+
+def business_delegations(business: Business) -> list:
+    from .models import Delegation
+
+    return list(
+        Delegation.objects.filter(business=business)
+        .select_related("proxy", "granted_by")
+        .order_by("revoked_at", "-valid_until", "-id")
+    )
+
+
+def businesses_of_user(user, *, today=None) -> list[dict]:
+    """What a business user may act for: businesses they are a member of, and businesses that
+    delegated to them until today or later. One row per business: {business, role, until}."""
+    from .models import Delegation, Membership
+
+    today = today or timezone.localdate()
+    rows: dict[int, dict] = {}
+    for m in Membership.objects.filter(user=user).select_related("business__district"):
+        rows[m.business_id] = {"business": m.business, "role": m.role, "until": None}
+    delegations = (
+        Delegation.objects.filter(proxy=user, revoked_at__isnull=True, valid_until__gte=today)
+        .select_related("business__district")
+        .order_by("valid_until")
+    )
+    for d in delegations:
+        rows.setdefault(
+            d.business_id, {"business": d.business, "role": "proxy", "until": d.valid_until}
+        )
+    return sorted(rows.values(), key=lambda r: (r["business"].search_kana, r["business"].pk))
+
+
+def merge_preview(duplicate: Business) -> dict[str, int]:
+    """How many records a merge would move from `duplicate` to the kept business."""
+    from .models import Contact, Delegation, Membership
+
+    return {
+        "support_records": SupportRecord.objects.filter(business=duplicate).count(),
+        "contacts": Contact.objects.filter(business=duplicate).count(),
+        "memberships": Membership.objects.filter(business=duplicate).count(),
+        "delegations": Delegation.objects.filter(business=duplicate).count(),
+    }
+
+
+def partners_by_kind() -> list[tuple[str, list]]:
+    """Partner organisations grouped by kind, in the order of `PartnerOrganisation.Kind`."""
+    from .models import PartnerOrganisation
+
+    groups: dict[str, list] = {}
+    for partner in PartnerOrganisation.objects.order_by("kind", "name"):
+        groups.setdefault(partner.kind, []).append(partner)
+    labels = dict(PartnerOrganisation.Kind.choices)
+    return [(labels[k], groups[k]) for k in PartnerOrganisation.Kind.values if k in groups]

@@ -1,0 +1,180 @@
+"""Benchmark the 国税庁 法人番号 import on a SYNTHETIC file (bench/gen_nta.py).
+
+Times the three things staff do with a prefecture file: the dry run, the first apply (every
+corporation of the city is new) and the re-import of the same file (which must change
+nothing). The target is a 100,000-row CP932 file applied in under 60 s on SQLite.
+
+    .venv/bin/python bench/bench_nta_import.py --rows 100000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sangyo \\
+        .venv/bin/python bench/bench_nta_import.py --rows 100000
+
+A fresh test database is created and destroyed (never the real one): on PostgreSQL
+`test_<name>_bench_<pid>` (not the test suite's `test_<name>`, which a test run may be using);
+on SQLite a temporary file (a file, not memory, because that is what the
+embedded default runs on; `--sqlite-memory` measures the in-memory database instead).
+The city is つくば市 (the Tsukuba strategy is loaded, with its districts, so derive() matches
+addresses against real district data as in production).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+
+def _gen_nta():
+    spec = importlib.util.spec_from_file_location("gen_nta", ROOT / "bench" / "gen_nta.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _load_city() -> None:
+    """The Tsukuba strategy (which makes つくば市 the home city) and its districts."""
+    import yaml
+    from django.conf import settings
+
+    from sangyo.registry.models import District
+    from sangyo.strategy.schema import parse_strategy_file
+    from sangyo.strategy.services import strategy_load
+
+    doc = parse_strategy_file(Path(settings.SANGYO_DEFAULT_STRATEGY_FILE))
+    strategy_load(doc=doc, actor="bench", source_sha256="bench")
+    path = ROOT / "sangyo" / "registry" / "data" / "districts" / "082201.yaml"
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    District.objects.bulk_create(
+        District(
+            municipality_code=spec["municipality_code"],
+            code=d["code"],
+            name_ja=d["name_ja"],
+            name_en=d.get("name_en", ""),
+            address_prefixes=d.get("address_prefixes", []),
+            order=i,
+        )
+        for i, d in enumerate(spec["districts"])
+    )
+
+
+def _database_label(connection) -> str:
+    if connection.vendor == "sqlite":
+        name = str(connection.settings_dict["NAME"])
+        import sqlite3
+
+        where = "memory" if "memory" in name else "file"
+        return f"SQLite {sqlite3.sqlite_version} ({where})"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
+def run(rows: int, seed: int, sqlite_memory: bool) -> int:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    from sangyo.registry.imports import nta_import
+    from sangyo.registry.models import Business
+
+    gen_nta = _gen_nta()
+    started = time.perf_counter()
+    data = gen_nta.generate(rows, seed=seed, encoding="cp932", city="08220")
+    print(
+        f"generated {rows:,} SYNTHETIC rows ({len(data) / 1e6:.1f} MB, CP932) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+
+    tmpdir = None
+    test_settings = connection.settings_dict.setdefault("TEST", {})
+    if connection.vendor == "sqlite" and not sqlite_memory:
+        tmpdir = tempfile.TemporaryDirectory(prefix="sangyo-bench-")
+        test_settings["NAME"] = str(Path(tmpdir.name) / "bench.sqlite3")
+    elif connection.vendor != "sqlite":
+        # A name of its own: the test suite's test_<name> may be in use by a test run.
+        test_settings["NAME"] = f"test_{connection.settings_dict['NAME']}_bench_{os.getpid()}"
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    results = []
+    try:
+        database = _database_label(connection)
+        _load_city()
+
+        def timed(label: str, **kw):
+            t, cpu = time.perf_counter(), time.process_time()
+            result = nta_import(data=data, filename="bench.csv", actor="bench", **kw)
+            seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+            if not result.succeeded:
+                raise SystemExit(f"{label} failed: {result.errors[:3]}")
+            results.append((label, rows, seconds, rows / seconds, cpu, database))
+            return result
+
+        dry = timed("dry run", dry_run=True)
+        assert Business.objects.count() == 0, "the dry run wrote businesses"
+        first = timed("first apply", dry_run=False)
+        assert Business.objects.count() == first.counts["new"] == dry.counts["new"]
+        before = dict(Business.objects.values_list("pk", "updated_at"))
+        again = timed("re-import", dry_run=False)
+        changes = sum(again.counts[k] for k in ("new", "updated", "closed"))
+        after = dict(Business.objects.values_list("pk", "updated_at"))
+        rows_touched = sum(1 for pk, at in after.items() if before.get(pk) != at)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+        if tmpdir is not None:
+            tmpdir.cleanup()
+
+    print()
+    # "cpu s" is this process's CPU time: on a busy machine it shows what the wall-clock
+    # seconds would be without contention (the database server's own work is not in it).
+    print(f"{'operation':<12} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'cpu s':>7}  database")
+    for label, n, seconds, per_second, cpu, db in results:
+        print(f"{label:<12} {n:>9,} {seconds:>8.2f} {per_second:>9,.0f} {cpu:>7.2f}  {db}")
+    print()
+    counts = first.counts
+    print(
+        "first apply: "
+        + ", ".join(
+            f"{k} {counts.get(k, 0):,}" for k in ("new", "new_closed", "skipped_other_city")
+        )
+    )
+    print(
+        f"re-import: unchanged {again.counts['unchanged']:,}, changes {changes}, "
+        f"business rows whose updated_at moved {rows_touched}"
+    )
+    ok = changes == 0 and rows_touched == 0
+    apply_seconds = results[1][2]
+    if not ok:
+        print("FAIL: re-importing the same file changed the registry")
+    if connection.vendor == "sqlite" and apply_seconds >= 60:
+        print(f"FAIL: first apply took {apply_seconds:.1f} s on SQLite (target < 60 s)")
+        ok = False
+    return 0 if ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--sqlite-memory",
+        action="store_true",
+        help="on SQLite, use an in-memory database instead of a temporary file",
+    )
+    args = parser.parse_args(argv)
+    return run(args.rows, args.seed, args.sqlite_memory)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

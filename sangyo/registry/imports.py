@@ -1,0 +1,1363 @@
+"""Imports into the business registry: the 国税庁 法人番号 bulk file, and any CSV/Excel file
+whose columns staff map to business fields.
+
+Both importers work in the same three steps, so that a file can never half-apply:
+
+1. validate every row and refuse the whole file when any row is wrong, with messages that
+   name the row and the column in Japanese (the person who fixes the file needs both);
+2. plan: compare each row with the registry and decide new / updated / closed / unchanged /
+   rejected — a dry run stops here and writes nothing but its ImportRun;
+3. apply: write the plan in ONE transaction, in bulk (a 100,000-row prefecture file must
+   load in well under a minute), with one audit event for the whole import rather than one
+   per business (a hundred thousand identical events would drown the audit log).
+
+Every attempt, failed, dry run or applied, leaves an `ImportRun` (who, when, which file by
+its SHA-256, counts, row errors), so "what did that file do?" always has an answer.
+
+Validation rules are the services' own: each business is built unsaved and passed through
+`services._clean` and `services.derive`, so an imported business obeys exactly the rules of
+one typed into the form.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import logging
+import operator
+import re
+import unicodedata
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import PurePath
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, models, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from sangyo.core.audit import audit
+from sangyo.core.codes import CodeError, lg_code6, validate_corporate_number, validate_lg_code
+from sangyo.core.jobs import job_start
+from sangyo.core.models import Job
+from sangyo.core.tabular import Table, TabularError, read_table
+from sangyo.core.text import normalize_for_match, normalize_kana
+from sangyo.core.wareki import WarekiError, parse_date
+
+from . import services
+from .models import Business, CorporateType, District, ImportRun, Tag
+from .nta import (
+    CLOSE_CAUSES,
+    COLUMN_LABELS,
+    PROCESS_CODES,
+    NtaRecord,
+    filter_city,
+    latest_per_number,
+    parse_nta,
+)
+from .nta import MAX_ERRORS as NTA_MAX_ERRORS
+from .services import RegistryError
+
+logger = logging.getLogger(__name__)
+
+NTA_JOB = "registry.nta_import"
+GENERIC_JOB = "registry.generic_import"
+
+# Rows per INSERT/UPDATE round trip: big enough that a 100,000-row file needs only ~50 of
+# them, small enough to keep each statement and its memory modest (Django lowers it further
+# on SQLite, whose statements take at most 999 parameters).
+BATCH_SIZE = 2000
+# Lookups by `__in` are chunked under SQLite's historical 999-parameter limit.
+LOOKUP_CHUNK = 900
+MAX_ERRORS = 1000
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+ProgressFn = Callable[[int, int, str], None]
+
+# Fields the 国税庁 file is the authority for; nothing else of a business is touched by it.
+NTA_FIELDS = (
+    "name",
+    "kana",
+    "name_en",
+    "corporate_type",
+    "location",
+    "postal_code",
+    "city_code",
+    "nta_update_date",
+)
+STATUS_FIELDS = ("status", "close_date", "close_cause")
+# What services.derive recomputes; written together with any change.
+DERIVED_FIELDS = ("size_class", "size_reason", "search_name", "search_kana", "in_city", "district")
+NTA_UPDATE_FIELDS = [*NTA_FIELDS, *STATUS_FIELDS, *DERIVED_FIELDS]
+
+# Fields a generic file may fill, in the order the mapping screen shows them.
+GENERIC_FIELDS = (
+    "corporate_number",
+    "name",
+    "kana",
+    "name_en",
+    "corporate_type",
+    "representative_name",
+    "postal_code",
+    "location",
+    "city_code",
+    "jsic_code",
+    "capital_stock",
+    "employee_number",
+    "date_of_establishment",
+    "fiscal_year_end_month",
+    "company_url",
+    "tags",
+)
+REQUIRED_GENERIC_FIELDS = ("name",)
+
+# Header names (as offices write them) that suggest a field, best first. Compared after
+# normalize_for_match, so フリガナ = ふりがな = ﾌﾘｶﾞﾅ and 資本金（円） = 資本金(円).
+HEADER_GUESSES: dict[str, tuple[str, ...]] = {
+    "corporate_number": ("法人番号", "corporate_number", "corporatenumber", "法人番号13桁"),
+    "name": (
+        "名称",
+        "商号",
+        "事業者名",
+        "商号又は名称",
+        "商号または名称",
+        "会社名",
+        "法人名",
+        "企業名",
+        "屋号",
+        "名前",
+        "name",
+    ),
+    "kana": ("フリガナ", "カナ", "よみがな", "名称カナ", "名称フリガナ", "kana", "furigana"),
+    "name_en": ("英語名称", "英語名", "英文名称", "英文社名", "name_en", "enname"),
+    "corporate_type": ("法人種別", "法人格", "法人区分", "組織形態", "事業形態", "corporate_type"),
+    "representative_name": ("代表者名", "代表者", "代表者氏名", "representative_name"),
+    "postal_code": ("郵便番号", "〒", "postal_code", "postcode", "zip"),
+    "location": ("所在地", "住所", "本店所在地", "事業所所在地", "address", "location"),
+    "city_code": ("市区町村コード", "地方公共団体コード", "団体コード", "city_code"),
+    "jsic_code": (
+        "業種",
+        "産業分類",
+        "産業分類コード",
+        "業種コード",
+        "日本標準産業分類",
+        "jsic",
+        "jsic_code",
+    ),
+    "capital_stock": ("資本金", "資本金(円)", "capital", "capital_stock"),
+    "employee_number": (
+        "従業員数",
+        "従業員",
+        "常時使用する従業員数",
+        "社員数",
+        "employees",
+        "employee_number",
+    ),
+    "date_of_establishment": (
+        "設立年月日",
+        "設立日",
+        "設立",
+        "創業年月日",
+        "創業日",
+        "date_of_establishment",
+    ),
+    "fiscal_year_end_month": ("決算月", "決算期", "fiscal_year_end_month"),
+    "company_url": ("ウェブサイト", "ホームページ", "url", "hp", "company_url", "website"),
+    "tags": ("タグ", "tags"),
+}
+
+COUNT_KEYS = (
+    "rows",
+    "superseded",
+    "skipped_other_city",
+    "new",
+    "new_closed",
+    "updated",
+    "closed",
+    "unchanged",
+    "stale",
+    "rejected",
+)
+
+
+def _no_progress(done: int, total: int, message: str = "") -> None:
+    return None
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class _Errors:
+    """Row errors as stored in ImportRun.errors: the first MAX_ERRORS, and the total."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+        self.total = 0
+
+    def add(self, line: int, column: str | None, message: str) -> None:
+        self.total += 1
+        if len(self.items) < MAX_ERRORS:
+            self.items.append({"line": line, "column": column or "", "message": message})
+
+
+def _user(actor: Any):
+    return actor if isinstance(actor, models.Model) else None
+
+
+def _record(
+    *,
+    kind: str,
+    dry_run: bool,
+    file_name: str,
+    sha256: str,
+    actor: Any,
+    job: Job | None,
+    encoding: str = "",
+    counts: dict[str, int] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    succeeded: bool,
+) -> ImportRun:
+    return ImportRun.objects.create(
+        kind=kind,
+        mode=ImportRun.Mode.DRY_RUN if dry_run else ImportRun.Mode.APPLY,
+        file_name=file_name[:300],
+        sha256=sha256,
+        encoding=encoding[:20],
+        counts=counts or {},
+        errors=(errors or [])[:MAX_ERRORS],
+        succeeded=succeeded,
+        actor=_user(actor),
+        job=job,
+    )
+
+
+def _home_and_districts() -> tuple[str, list[District]]:
+    """The platform's city (6-digit code) and its districts, loaded once per import so that
+    derive() runs no query per business."""
+    home = services.home_municipality_code()
+    districts = list(District.objects.filter(municipality_code=home)) if home else []
+    return home, districts
+
+
+def _attach_districts(businesses: Iterable[Business], districts: list[District]) -> None:
+    """Put the preloaded District objects on loaded businesses: derive() reads
+    `business.district` when no town name matches, which would otherwise be one query each."""
+    by_id = {d.pk: d for d in districts}
+    for b in businesses:
+        if b.district_id in by_id:
+            b.district = by_id[b.district_id]
+
+
+def _businesses_by_number(numbers: Iterable[str], districts: list[District]) -> dict[str, Business]:
+    numbers = sorted(set(numbers))
+    found: dict[str, Business] = {}
+    for chunk in _chunks(numbers, LOOKUP_CHUNK):
+        for b in Business.objects.filter(corporate_number__in=chunk):
+            found[b.corporate_number] = b
+    _attach_districts(found.values(), districts)
+    return found
+
+
+def _converters(fields: Sequence[models.Field]) -> list[Callable[[Any], Any] | None]:
+    """How each field's value becomes a database value, decided once per import: Django's
+    own get_db_prep_save for dates and anything unusual, nothing at all for text, numbers,
+    flags and foreign-key ids, which both drivers take as they are. (That per-value ORM work,
+    not the database, is most of bulk_create's time on SQLite.)"""
+    plain = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+    return [
+        None
+        if f.is_relation or isinstance(f, plain)
+        else functools.partial(f.get_db_prep_save, connection=connection)
+        for f in fields
+    ]
+
+
+def _rows(objs: Sequence[Business], fields: Sequence[models.Field], extra=None) -> list[tuple]:
+    get = operator.attrgetter(*(f.attname for f in fields))
+    converters = _converters(fields)
+    rows = []
+    for obj in objs:
+        values = get(obj) if len(fields) > 1 else (get(obj),)
+        row = [
+            v if c is None or v is None else c(v) for v, c in zip(values, converters, strict=True)
+        ]
+        if extra is not None:
+            row.append(extra(obj))
+        rows.append(tuple(row))
+    return rows
+
+
+def _insert_batch(objs: Sequence[Business], *, need_pks: bool) -> None:
+    """Insert businesses the fastest way the database offers when their ids are not needed
+    afterwards: COPY on PostgreSQL (about three times bulk_create's speed there), one prepared
+    INSERT run for every row (executemany) on SQLite. bulk_create, which returns the ids, when
+    they are needed, and on any other database."""
+    now = timezone.now()
+    for obj in objs:
+        obj.created_at = obj.updated_at = now  # what auto_now(_add) would set
+    if need_pks or connection.vendor not in ("postgresql", "sqlite"):
+        Business.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+        return
+    fields = [f for f in Business._meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    table, columns = qn(Business._meta.db_table), ", ".join(qn(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the driver's own cursor, under Django's wrapper
+        if connection.vendor == "postgresql" and hasattr(raw, "copy"):  # psycopg 3
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in _rows(objs, fields):
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+            cursor.executemany(sql, _rows(objs, fields))
+
+
+def _update_batch(objs: Sequence[Business], field_names: Sequence[str]) -> None:
+    """Update the given fields of each business with one prepared UPDATE (executemany):
+    bulk_update's CASE WHEN statements grow with rows × fields and are slow on SQLite."""
+    now = timezone.now()
+    for obj in objs:
+        obj.updated_at = now  # bulk writes do not run auto_now
+    meta = Business._meta
+    fields = [meta.get_field(name) for name in dict.fromkeys([*field_names, "updated_at"])]
+    qn = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        qn(meta.db_table),
+        ", ".join(f"{qn(f.column)} = %s" for f in fields),
+        qn(meta.pk.column),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, _rows(objs, fields, extra=operator.attrgetter("pk")))
+
+
+def _write(
+    creates: list[Business],
+    updates: list[Business],
+    update_fields: Sequence[str],
+    progress: ProgressFn,
+    *,
+    need_pks: bool = False,
+) -> None:
+    """Insert and update in batches of BATCH_SIZE. Call inside a transaction: a failure in
+    any batch must undo the batches before it."""
+    total, done = len(creates) + len(updates), 0
+    message = _("事業者台帳に書き込んでいます")
+    progress(0, total, message)
+    for batch in _chunks(creates, BATCH_SIZE):
+        _insert_batch(batch, need_pks=need_pks)
+        done += len(batch)
+        progress(done, total, message)
+    for batch in _chunks(updates, BATCH_SIZE):
+        _update_batch(batch, update_fields)
+        done += len(batch)
+        progress(done, total, message)
+
+
+class _DistrictIndex:
+    """The districts worth passing to derive() for one address.
+
+    services.match_district normalises every town name of every district on every call
+    (about thirty for つくば市), which was most of derive()'s time on a prefecture file. The
+    town names are normalised once here, and derive() gets only the districts one of whose
+    names occurs in the address; it still makes the choice (longest match), so the result is
+    the same as with the full list.
+    """
+
+    def __init__(self, districts: list[District]):
+        self.prefixes = [
+            (d, [p for p in (normalize_for_match(x) for x in d.address_prefixes) if p])
+            for d in districts
+        ]
+
+    def candidates(self, location: str) -> list[District]:
+        if not location or not self.prefixes:
+            return []
+        key = normalize_for_match(location)
+        return [d for d, prefixes in self.prefixes if any(p in key for p in prefixes)]
+
+
+def _derive(business: Business, home: str, index: _DistrictIndex) -> None:
+    services.derive(business, home_code=home, districts=index.candidates(business.location))
+
+
+def _failed_apply(exc: Exception) -> list[dict[str, Any]]:
+    logger.exception("registry import failed while writing; rolled back")
+    return [
+        {
+            "line": 0,
+            "column": "",
+            "message": _(
+                "書き込み中にエラーが発生したため、すべて取り消しました（事業者台帳は変わって"
+                "いません）: %(error)s"
+            )
+            % {"error": exc},
+        }
+    ]
+
+
+# ======================================================================= 国税庁 法人番号
+
+
+def _nta_values(record: NtaRecord, code6: dict[str, str]) -> dict[str, Any]:
+    """What the registry should hold for this record, in Business field names.
+
+    Furigana and the English name are optional in 国税庁 data (many corporations never
+    registered them): an empty one means "not known", so it never erases what staff entered.
+    Status changes only on a closure (process 21 or a closeDate) or a revival (22): many
+    corporations that staff record as closed (休眠, 廃業) stay open in the national register.
+    """
+    code5 = record.lg_code5
+    city_code = ""
+    if code5:
+        city_code = code6.get(code5) or code6.setdefault(code5, lg_code6(code5))
+    values: dict[str, Any] = {
+        "name": record.name,
+        "corporate_type": record.kind,
+        "location": record.address or record.address_outside,
+        "postal_code": record.post_code,
+        "city_code": city_code,
+        "nta_update_date": record.update_date,
+    }
+    if record.furigana:
+        values["kana"] = normalize_kana(record.furigana)
+    if record.en_name:
+        values["name_en"] = record.en_name
+    if record.process == "21" or record.close_date:
+        values["status"] = Business.Status.CLOSED
+        values["close_date"] = record.close_date or record.change_date or record.update_date
+        values["close_cause"] = CLOSE_CAUSES.get(record.close_cause) or PROCESS_CODES["21"]
+    elif record.process == "22":
+        values["status"] = Business.Status.ACTIVE
+        values["close_date"] = None
+        values["close_cause"] = ""
+    return values
+
+
+_MAX_LENGTHS = {
+    f: Business._meta.get_field(f).max_length for f in ("name", "kana", "name_en", "location")
+}
+
+
+def _too_long(values: dict[str, Any]) -> str | None:
+    for field, limit in _MAX_LENGTHS.items():
+        value = values.get(field) or ""
+        if len(value) > limit:
+            label = Business._meta.get_field(field).verbose_name
+            return _("%(label)sが%(n)s文字あり、登録できる%(limit)s文字を超えています") % {
+                "label": label,
+                "n": len(value),
+                "limit": limit,
+            }
+    return None
+
+
+@dataclass
+class _Plan:
+    creates: list[Business]
+    updates: list[Business]
+    counts: Counter
+    errors: _Errors
+    changes: dict[str, list[str]]  # corporate number → changed fields (for the audit event)
+
+
+class _NewBusiness:
+    """Builds unsaved Business objects fast: positional arguments in field order are Django's
+    own fast path (the one `Model.from_db` takes), while keyword arguments make __init__ look
+    up the default of each of the ~40 fields for every one of 80,000 objects."""
+
+    def __init__(self) -> None:
+        template = Business()
+        fields = Business._meta.concrete_fields
+        self.defaults = [getattr(template, f.attname) for f in fields]
+        self.position = {f.attname: i for i, f in enumerate(fields)}
+
+    def __call__(self, **values: Any) -> Business:
+        args = self.defaults.copy()
+        for name, value in values.items():
+            args[self.position[name]] = value
+        return Business(*args)
+
+
+def _registered(numbers: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """What the registry holds of the NTA-sourced fields, by corporate number, as plain
+    values: a re-import compares every business of the city and usually changes none, so
+    full model objects are loaded only for the few that change."""
+    fields = ("pk", "corporate_number", *NTA_FIELDS, *STATUS_FIELDS)
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(sorted(set(numbers)), LOOKUP_CHUNK):
+        for row in Business.objects.filter(corporate_number__in=chunk).values(*fields):
+            found[row["corporate_number"]] = row
+    return found
+
+
+def _plan_nta(
+    records: list[NtaRecord],
+    in_city: set[str],
+    home: str,
+    districts: list[District],
+    progress: ProgressFn,
+) -> _Plan:
+    plan = _Plan([], [], Counter(), _Errors(), {})
+    counts, code6 = plan.counts, {}
+    index = _DistrictIndex(districts)
+    new_business = _NewBusiness()
+    registered = _registered(r.corporate_number for r in records)
+    changing: dict[str, tuple[dict[str, Any], list[str]]] = {}
+    total = len(records)
+    message = _("台帳と照合しています")
+    for i, record in enumerate(records, 1):
+        if i % 1000 == 0:
+            progress(i, total, message)
+        number = record.corporate_number
+        current = registered.get(number)
+        if current is None and number not in in_city:
+            counts["skipped_other_city"] += 1
+            continue
+        if record.process == "99":
+            where = (
+                _("台帳の「%(name)s」は支援の記録が残る可能性があるため削除していません")
+                % {"name": current["name"]}
+                if current
+                else _("台帳には登録していません")
+            )
+            plan.errors.add(
+                record.line,
+                COLUMN_LABELS["process"],
+                _(
+                    "%(line)s行目: 法人番号 %(number)s は削除された法人番号です（処理区分99）。%(where)s"
+                )
+                % {"line": record.line, "number": number, "where": where},
+            )
+            continue
+        values = _nta_values(record, code6)
+        problem = _too_long(values)
+        if problem:
+            plan.errors.add(record.line, None, f"{record.line}行目: {problem}")
+            continue
+        if current is None:
+            # No services._clean here: parse_nta has already checked every code, number and
+            # date, and _clean's per-row queries would cost minutes on a prefecture file.
+            business = new_business(corporate_number=number, **values)
+            _derive(business, home, index)
+            plan.creates.append(business)
+            counts["new"] += 1
+            if business.status == Business.Status.CLOSED:
+                counts["new_closed"] += 1
+            continue
+        if current["nta_update_date"] and current["nta_update_date"] > record.update_date:
+            # An older file than the one already imported: applying it would undo changes.
+            counts["stale"] += 1
+            continue
+        changed = [f for f, v in values.items() if current[f] != v]
+        if not changed:
+            counts["unchanged"] += 1
+            continue
+        changing[number] = (values, changed)
+        closing = (
+            values.get("status") == Business.Status.CLOSED
+            and current["status"] != Business.Status.CLOSED
+        )
+        counts["closed" if closing else "updated"] += 1
+    progress(total, total, message)
+
+    for number, business in _businesses_by_number(changing, districts).items():
+        values, changed = changing[number]
+        for field in changed:
+            setattr(business, field, values[field])
+        _derive(business, home, index)
+        plan.updates.append(business)
+        if len(plan.changes) < MAX_ERRORS:
+            plan.changes[number] = changed
+    counts["rejected"] = plan.errors.total
+    return plan
+
+
+def nta_import(
+    *,
+    data: bytes,
+    filename: str,
+    actor: Any,
+    dry_run: bool,
+    progress: ProgressFn | None = None,
+    municipality_code: str | None = None,
+    job: Job | None = None,
+) -> ImportRun:
+    """Import a 国税庁 法人番号 file (全件 or 差分) for one city.
+
+    Any invalid row refuses the whole file (nothing but the failed ImportRun is written).
+    Otherwise one record per corporate number (the latest) is compared with the registry:
+    numbers in the city that are not registered are inserted; registered ones are updated
+    when an NTA-sourced field differs, or closed on a closure record, wherever they now are
+    (so a business that moved out of the city is seen to have moved); the rest is counted.
+    A deleted number (process 99) is reported, never deleted: support records may point to
+    the business. Importing the same file twice changes nothing the second time.
+
+    Not @transaction.atomic as a whole on purpose: the writes are one transaction, but the
+    ImportRun of an attempt whose writes failed must survive their rollback.
+    """
+    progress = progress or _no_progress
+    record_run = {
+        "kind": ImportRun.Kind.NTA,
+        "dry_run": dry_run,
+        "file_name": filename,
+        "sha256": file_sha256(data),
+        "actor": actor,
+        "job": job,
+    }
+    home, districts = _home_and_districts()
+    try:
+        # Which city's corporations to take; "in the city" (Business.in_city) stays relative
+        # to the platform's own city whatever is imported.
+        target = validate_lg_code(municipality_code) if municipality_code else home
+    except CodeError as exc:
+        return _record(
+            **record_run, errors=[{"line": 0, "column": "", "message": str(exc)}], succeeded=False
+        )
+    if not target:
+        message = _("取り込む市区町村が決まっていません（現行の戦略が読み込まれていません）")
+        return _record(
+            **record_run, errors=[{"line": 0, "column": "", "message": message}], succeeded=False
+        )
+
+    progress(0, 0, _("ファイルを検査しています"))
+    parsed = parse_nta(data)
+    if not parsed.ok:
+        errors = [
+            {
+                "line": e.line,
+                "column": COLUMN_LABELS.get(e.column, e.column) if e.column else "",
+                "message": e.message_ja,
+            }
+            # parse_nta ends an overflowing list with a note; the count below says the same.
+            for e in parsed.errors[:NTA_MAX_ERRORS]
+        ]
+        counts = {"rejected": parsed.error_count}
+        return _record(
+            **record_run,
+            encoding=parsed.encoding,
+            counts=counts,
+            errors=errors,
+            succeeded=False,
+        )
+
+    # Latest first, then the city: a corporation that moved out of the city in the file's
+    # history must be judged by where it is now, not by its last row inside the city.
+    latest = latest_per_number(parsed.records)
+    in_city = {r.corporate_number for r in filter_city(latest, target)}
+    plan = _plan_nta(latest, in_city, home, districts, progress)
+    counts = {"rows": len(parsed.records), "superseded": len(parsed.records) - len(latest)}
+    counts |= {k: plan.counts.get(k, 0) for k in COUNT_KEYS if k not in counts}
+    record_run["encoding"] = parsed.encoding
+
+    if dry_run:
+        return _record(**record_run, counts=counts, errors=plan.errors.items, succeeded=True)
+    try:
+        with transaction.atomic():
+            _write(plan.creates, plan.updates, NTA_UPDATE_FIELDS, progress)
+            run = _record(**record_run, counts=counts, errors=plan.errors.items, succeeded=True)
+            audit(
+                "registry.import.applied",
+                actor=actor,
+                target=run,
+                data={
+                    "kind": run.kind,
+                    "file": filename,
+                    "sha256": run.sha256,
+                    "counts": counts,
+                    "municipality_code": target,
+                    "changed": plan.changes,
+                },
+            )
+    except Exception as exc:  # any failure rolls back everything; the attempt is recorded
+        return _record(**record_run, counts=counts, errors=_failed_apply(exc), succeeded=False)
+    return run
+
+
+# ======================================================================= generic CSV / Excel
+
+
+def field_label(field: str) -> str:
+    if field == "tags":
+        return _("タグ")
+    return str(Business._meta.get_field(field).verbose_name)
+
+
+def guess_mapping(headers: Sequence[str]) -> dict[str, str]:
+    """A first guess of field → header from the header names; each header used once.
+
+    Exact names (after normalisation) win over names that merely contain a known word, so
+    「資本金」 goes to capital even when 「資本金（円）」 is also present, and 「承継先法人番号」
+    is taken for the corporate number only when nothing better exists.
+    """
+    keys = {h: normalize_for_match(h).replace(" ", "") for h in headers if h}
+    used: set[str] = set()
+    mapping: dict[str, str] = {}
+    for exact in (True, False):
+        for field in GENERIC_FIELDS:
+            if field in mapping:
+                continue
+            for word in HEADER_GUESSES[field]:
+                w = normalize_for_match(word).replace(" ", "")
+                hits = [
+                    h
+                    for h, k in keys.items()
+                    if h not in used and (k == w if exact else (len(w) > 1 and w in k))
+                ]
+                if hits:
+                    best = min(hits, key=len)
+                    mapping[field] = best
+                    used.add(best)
+                    break
+    return mapping
+
+
+def mapping_problems(mapping: dict[str, str], headers: Sequence[str]) -> list[str]:
+    """Why a mapping cannot be used with a file that has these headers (empty when fine)."""
+    problems = []
+    unknown = sorted(set(mapping) - set(GENERIC_FIELDS))
+    if unknown:
+        problems.append(_("取り込めない項目が指定されています: %(f)s") % {"f": ", ".join(unknown)})
+    for field in REQUIRED_GENERIC_FIELDS:
+        if not mapping.get(field):
+            problems.append(
+                _("「%(label)s」に対応する列を選んでください（必須）")
+                % {"label": field_label(field)}
+            )
+    seen: dict[str, str] = {}
+    for field, header in mapping.items():
+        if not header or field not in GENERIC_FIELDS:
+            continue
+        if header not in headers:
+            problems.append(_("列「%(header)s」はファイルにありません") % {"header": header})
+        elif header in seen:
+            problems.append(
+                _("列「%(header)s」が「%(a)s」と「%(b)s」の両方に選ばれています")
+                % {"header": header, "a": field_label(seen[header]), "b": field_label(field)}
+            )
+        else:
+            seen[header] = field
+    return problems
+
+
+class _CellError(ValueError):
+    pass
+
+
+_INT_NOISE = re.compile(r"[,\s円人名]")
+_CORPORATE_TYPE_EXTRA = {
+    "個人": CorporateType.SOLE,
+    "個人事業": CorporateType.SOLE,
+    "個人事業者": CorporateType.SOLE,
+    "創業予定": CorporateType.PRE_FOUNDING,
+    "(株)": CorporateType.KABUSHIKI,
+    "(有)": CorporateType.YUGEN,
+    "(同)": CorporateType.GODO,
+}
+
+
+@lru_cache(maxsize=1)
+def _corporate_type_words() -> dict[str, str]:
+    """Every way a file may name a corporate type: codes, Japanese and English labels (the
+    labels are lazy translations, so they are read under each language explicitly)."""
+    words = {value: value for value in CorporateType.values}
+    for language in ("ja", "en"):
+        with translation.override(language):
+            for value, label in CorporateType.choices:
+                words[normalize_for_match(str(label)).replace(" ", "")] = value
+    for text, value in _CORPORATE_TYPE_EXTRA.items():
+        words[normalize_for_match(text)] = value
+    return words
+
+
+def _parse_int(text: str, example: str) -> int:
+    s = _INT_NOISE.sub("", unicodedata.normalize("NFKC", text))
+    if not s.isascii() or not s.isdigit():
+        raise _CellError(_("数値で入力してください（例: %(example)s）") % {"example": example})
+    return int(s)
+
+
+def _parse_month(text: str) -> int:
+    s = unicodedata.normalize("NFKC", text).strip().removesuffix("月")
+    if not (s.isascii() and s.isdigit() and 1 <= int(s) <= 12):
+        raise _CellError(_("決算月は1〜12の数字で入力してください（例: 3）"))
+    return int(s)
+
+
+def _parse_corporate_type(text: str) -> str:
+    value = _corporate_type_words().get(normalize_for_match(text).replace(" ", ""))
+    if value is None:
+        raise _CellError(
+            _(
+                "「%(text)s」は法人種別として読み取れません（例: 株式会社、合同会社、個人事業主、301）"
+            )
+            % {"text": text}
+        )
+    return value
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except WarekiError as exc:
+        raise _CellError(str(exc)) from None
+
+
+def _parse_tags(text: str) -> list[str]:
+    names = [t.strip() for t in re.split(r"[,、，;；]", text) if t.strip()]
+    too_long = next((t for t in names if len(t) > 50), None)
+    if too_long:
+        raise _CellError(_("タグは1つ50文字までです（「%(tag)s」）") % {"tag": too_long[:60]})
+    return names
+
+
+_CELL_PARSERS: dict[str, Callable[[str], Any]] = {
+    "capital_stock": lambda s: _parse_int(s, "10000000"),
+    "employee_number": lambda s: _parse_int(s, "12"),
+    "date_of_establishment": _parse_date,
+    "fiscal_year_end_month": _parse_month,
+    "corporate_type": _parse_corporate_type,
+    "tags": _parse_tags,
+}
+
+
+@dataclass
+class _GenericRow:
+    line: int
+    values: dict[str, Any]  # typed values of the non-empty mapped cells
+    ok: bool
+
+
+def _read_cells(table: Table, columns: dict[str, int], headers: dict[str, str], errors: _Errors):
+    rows = []
+    for row in table.rows:
+        if not any(v.strip() for v in row.values):
+            continue  # a row of empty cells (",,,,"), as Excel leaves below a list
+        values: dict[str, Any] = {}
+        ok = True
+        for field, index in columns.items():
+            text = row.values[index].strip() if index < len(row.values) else ""
+            if not text:
+                continue
+            parser = _CELL_PARSERS.get(field)
+            try:
+                values[field] = parser(text) if parser else text
+            except _CellError as exc:
+                ok = False
+                errors.add(
+                    row.number, headers[field], f"{row.number}行目「{headers[field]}」: {exc}"
+                )
+        if "name" not in values:
+            ok = False
+            header = headers["name"]
+            errors.add(
+                row.number,
+                header,
+                f"{row.number}行目「{header}」: " + _("名称が空です（必須）"),
+            )
+        rows.append(_GenericRow(row.number, values, ok))
+    return rows
+
+
+def _location_key(text: str) -> str:
+    return normalize_for_match(text or "")
+
+
+def _name_key(text: str) -> str:
+    return normalize_for_match(text or "")[:300]
+
+
+def _blame(values: dict[str, Any], base: Business | None) -> list[tuple[str, str]]:
+    """Which cells make `services._clean` refuse a row: each field is cleaned alone on a
+    probe business, so the message can name the column instead of the whole row."""
+    corporate_type = values.get(
+        "corporate_type", base.corporate_type if base else CorporateType.KABUSHIKI
+    )
+    found = []
+    for field, value in values.items():
+        if field in ("tags", "corporate_type"):
+            continue
+        probe = Business(name="仮", corporate_type=corporate_type)
+        probe.pk = base.pk if base else None
+        setattr(probe, field, value)
+        try:
+            services._clean(probe)
+        except RegistryError as exc:
+            # full_clean's messages start with the field's name, which the row message
+            # already gives as the column header.
+            label = f"{Business._meta.get_field(field).verbose_name}: "
+            found.append((field, str(exc).removeprefix(label)))
+    return found
+
+
+_COMPARED = [f for f in services._EDITABLE if f != "district"] + [
+    "district_id",
+    "size_class",
+    "size_reason",
+    "search_name",
+    "search_kana",
+]
+
+
+def _snapshot(b: Business) -> dict[str, Any]:
+    return {f: getattr(b, f) for f in _COMPARED}
+
+
+def _preload_generic(rows: list[_GenericRow], districts: list[District]):
+    """Existing businesses the file may refer to, by corporate number and by name, and
+    their tags: three kinds of query in chunks, none per row."""
+    numbers = []
+    for r in rows:
+        raw = r.values.get("corporate_number")
+        if raw:
+            with contextlib.suppress(CodeError):  # reported by the row loop
+                numbers.append(validate_corporate_number(raw))
+    by_number = _businesses_by_number(numbers, districts)
+    names = sorted({_name_key(r.values["name"]) for r in rows if "name" in r.values})
+    by_name: dict[tuple[str, str], list[Business]] = {}
+    loaded = {b.pk: b for b in by_number.values()}
+    for chunk in _chunks(names, LOOKUP_CHUNK):
+        for b in Business.objects.filter(search_name__in=chunk):
+            b = loaded.setdefault(b.pk, b)  # one object per row, whichever way it was found
+            by_name.setdefault((b.search_name, _location_key(b.location)), []).append(b)
+    _attach_districts(loaded.values(), districts)
+    tags: dict[int, set[str]] = {}
+    through = Business.tags.through
+    for chunk in _chunks(sorted(loaded), LOOKUP_CHUNK):
+        for business_id, name in through.objects.filter(business_id__in=chunk).values_list(
+            "business_id", "tag__name"
+        ):
+            tags.setdefault(business_id, set()).add(name)
+    return by_number, by_name, tags
+
+
+def generic_import(
+    *,
+    data: bytes,
+    filename: str,
+    mapping: dict[str, str],
+    actor: Any,
+    dry_run: bool,
+    progress: ProgressFn | None = None,
+    job: Job | None = None,
+) -> ImportRun:
+    """Import businesses from a CSV (UTF-8, BOM, CP932) or Excel file with a header row.
+
+    `mapping` is business field → column header. Rows are matched to the registry by
+    corporate number, else by name and address (compared normalised); a matched business
+    is updated with the file's non-empty cells (an empty cell leaves the value as it is, and
+    tags are only added), an unmatched row becomes a new business. Any invalid cell, missing
+    name or duplicate row refuses the whole file. Not atomic as a whole for the same reason
+    as `nta_import`.
+    """
+    progress = progress or _no_progress
+    record_run = {
+        "kind": ImportRun.Kind.GENERIC,
+        "dry_run": dry_run,
+        "file_name": filename,
+        "sha256": file_sha256(data),
+        "actor": actor,
+        "job": job,
+    }
+
+    def refuse(errors: _Errors | list[dict], **extra) -> ImportRun:
+        items = errors.items if isinstance(errors, _Errors) else errors
+        # Cells are checked for the whole file before rows are matched: put them back in
+        # file order (stable, so a row's problems keep their column order).
+        items = sorted(items, key=lambda e: e["line"])
+        total = errors.total if isinstance(errors, _Errors) else len(errors)
+        counts = extra.pop("counts", {}) | {"rejected": total}
+        return _record(**record_run, counts=counts, errors=items, succeeded=False, **extra)
+
+    progress(0, 0, _("ファイルを検査しています"))
+    try:
+        table = read_table(data, filename)
+    except TabularError as exc:
+        return refuse([{"line": exc.row or 0, "column": "", "message": str(exc)}])
+    record_run["encoding"] = table.encoding
+    headers = table.header or []
+    mapping = {f: h for f, h in mapping.items() if h}
+    problems = mapping_problems(mapping, headers)
+    if problems:
+        return refuse([{"line": 0, "column": "", "message": p} for p in problems])
+    columns = {field: headers.index(header) for field, header in mapping.items()}
+    home, districts = _home_and_districts()
+
+    errors = _Errors()
+    rows = _read_cells(table, columns, mapping, errors)
+    by_number, by_name, existing_tags = _preload_generic(rows, districts)
+    index = _DistrictIndex(districts)
+
+    creates: list[Business] = []
+    updates: list[Business] = []
+    new_tags: list[tuple[Business, list[str]]] = []
+    update_fields: set[str] = set()
+    counts = Counter(rows=len(rows))
+    seen_numbers: dict[str, int] = {}
+    seen_names: dict[tuple[str, str], int] = {}
+    seen_targets: dict[int, int] = {}
+    total = len(rows)
+    message = _("行を検査して台帳と照合しています")
+    for i, row in enumerate(rows, 1):
+        if i % 200 == 0:
+            progress(i, total, message)
+        values, line = row.values, row.line
+
+        def fail(field: str | None, text: str, line=line) -> None:
+            if field:
+                header = mapping[field]
+                errors.add(line, header, f"{line}行目「{header}」: {text}")
+            else:
+                errors.add(line, None, f"{line}行目: {text}")
+
+        number = None
+        if values.get("corporate_number"):
+            try:
+                number = validate_corporate_number(values["corporate_number"])
+            except CodeError as exc:
+                fail("corporate_number", str(exc))
+                row.ok = False
+                del values["corporate_number"]  # reported; _clean must not report it again
+            else:
+                if number in seen_numbers:
+                    fail(
+                        "corporate_number",
+                        _(
+                            "法人番号 %(number)s は%(other)s行目にもあります（同じ事業者が2行あります）"
+                        )
+                        % {"number": number, "other": seen_numbers[number]},
+                    )
+                    row.ok = False
+                seen_numbers.setdefault(number, line)
+        if "name" not in values:
+            continue  # reported by _read_cells; nothing to match on
+        key = (_name_key(values["name"]), _location_key(values.get("location", "")))
+        target = by_number.get(number) if number else None
+        if target is None:
+            candidates = by_name.get(key, [])
+            if number:
+                # A registered business with this name and address but another number is a
+                # different corporation; one without a number is this one, now numbered.
+                candidates = [c for c in candidates if not c.corporate_number]
+            if len(candidates) > 1:
+                fail(
+                    "name",
+                    _(
+                        "名称と所在地が同じ事業者が台帳に%(n)s件あります（ID: %(ids)s）。法人番号の列で区別してください"
+                    )
+                    % {"n": len(candidates), "ids": ", ".join(str(c.pk) for c in candidates)},
+                )
+                continue
+            target = candidates[0] if candidates else None
+        if not number:
+            if key in seen_names:
+                fail(
+                    "name",
+                    _("名称と所在地が%(other)s行目と同じです（同じ事業者が2行あります）")
+                    % {"other": seen_names[key]},
+                )
+                continue
+            seen_names[key] = line
+        if target is not None:
+            if target.pk in seen_targets:
+                fail(
+                    None,
+                    _(
+                        "%(other)s行目と同じ登録済みの事業者「%(name)s」に当たります（同じ事業者が2行あります）"
+                    )
+                    % {"other": seen_targets[target.pk], "name": target.name},
+                )
+                continue
+            seen_targets[target.pk] = line
+
+        fields = {f: v for f, v in values.items() if f != "tags"}
+        if number:
+            fields["corporate_number"] = number
+        if target is None:
+            business = Business(**fields)
+            before = None
+        else:
+            business = target
+            before = _snapshot(business)
+            for field, value in fields.items():
+                setattr(business, field, value)
+        try:
+            services._clean(business)
+        except RegistryError as exc:
+            blamed = _blame(fields, target)
+            for field, text in blamed or [(None, str(exc))]:
+                fail(field, text)
+            continue
+        if not row.ok:
+            continue  # cleaned anyway above, so that every problem of the row is reported
+        _derive(business, home, index)
+        tags = values.get("tags", [])
+        if target is None:
+            creates.append(business)
+            if tags:
+                new_tags.append((business, tags))
+            counts["new"] += 1
+            continue
+        added = sorted(set(tags) - existing_tags.get(target.pk, set()))
+        after = _snapshot(business)
+        changed = [f for f in _COMPARED if before[f] != after[f]]
+        if added:
+            new_tags.append((business, added))
+        if changed:
+            updates.append(business)
+            update_fields.update("district" if f == "district_id" else f for f in changed)
+        if changed or added:
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    progress(total, total, message)
+
+    if errors.total:
+        return refuse(errors, counts={"rows": len(rows)})
+    counts["rejected"] = 0
+    counts = {k: counts.get(k, 0) for k in ("rows", "new", "updated", "unchanged", "rejected")}
+    if dry_run:
+        return _record(**record_run, counts=counts, succeeded=True)
+    try:
+        with transaction.atomic():
+            _write(creates, updates, sorted(update_fields), progress, need_pks=True)
+            _add_tags(new_tags)
+            run = _record(**record_run, counts=counts, succeeded=True)
+            audit(
+                "registry.import.applied",
+                actor=actor,
+                target=run,
+                data={
+                    "kind": run.kind,
+                    "file": filename,
+                    "sha256": run.sha256,
+                    "counts": counts,
+                    "mapping": mapping,
+                },
+            )
+    except Exception as exc:  # any failure rolls back everything; the attempt is recorded
+        return _record(**record_run, counts=counts, errors=_failed_apply(exc), succeeded=False)
+    return run
+
+
+def _add_tags(pairs: list[tuple[Business, list[str]]]) -> None:
+    """Add tags to businesses in three statements, whatever their number."""
+    if not pairs:
+        return
+    names = sorted({n[:50] for _b, ns in pairs for n in ns})
+    Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
+    ids = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+    through = Business.tags.through
+    links = [through(business_id=b.pk, tag_id=ids[n[:50]]) for b, ns in pairs for n in ns if b.pk]
+    through.objects.bulk_create(links, ignore_conflicts=True, batch_size=BATCH_SIZE)
+
+
+# ======================================================================= dry run → apply
+
+
+def _run_input_path(run: ImportRun) -> str:
+    job = run.job
+    if job is None:
+        return ""
+    return job.input_file or job.params.get("input_file", "")
+
+
+def run_file_available(run: ImportRun) -> bool:
+    path = _run_input_path(run)
+    return bool(path) and default_storage.exists(path)
+
+
+def import_apply(*, run: ImportRun, actor: Any) -> Job:
+    """Start applying a successful dry run to the registry, on the very file it checked.
+
+    The file kept by the dry run's job is reused (no second upload) and its hash compared
+    with the dry run's, so what is applied is exactly what was reviewed. The plan is made
+    again when applying, because the registry may have changed since the dry run.
+    """
+    if run.mode != ImportRun.Mode.DRY_RUN:
+        raise RegistryError(_("反映できるのは試行（書き込みなし）の記録だけです"))
+    if not run.succeeded:
+        raise RegistryError(
+            _("試行でエラーがあったため反映できません。ファイルを直して、もう一度試行してください")
+        )
+    path = _run_input_path(run)
+    if not path or not default_storage.exists(path):
+        raise RegistryError(
+            _("試行したファイルが残っていないため反映できません。もう一度アップロードしてください")
+        )
+    with default_storage.open(path, "rb") as fh:
+        if file_sha256(fh.read()) != run.sha256:
+            raise RegistryError(
+                _(
+                    "ファイルが試行したときと変わっているため反映できません。もう一度試行してください"
+                )
+            )
+    params: dict[str, Any] = {
+        "dry_run": False,
+        "input_file": path,
+        "sha256": run.sha256,
+        "source_run": run.pk,
+    }
+    for key in ("mapping", "municipality_code"):
+        if key in run.job.params:
+            params[key] = run.job.params[key]
+    kind = NTA_JOB if run.kind == ImportRun.Kind.NTA else GENERIC_JOB
+    return job_start(kind=kind, actor=actor, params=params, filename=run.file_name)
+
+
+# ======================================================================= pending generic uploads
+
+# A generic file waits here between its upload and the mapping screen. Named by a random
+# token; the metadata says whose it is, so only they (and administrators) can continue.
+PENDING_DIR = "registry_imports"
+PENDING_MAX_AGE = timedelta(days=1)
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+SAMPLE_VALUES = 3
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    token: str
+    file_name: str
+    owner_id: int | None
+    encoding: str
+    headers: list[str]
+    samples: dict[str, list[str]]  # header → first few non-empty values
+    rows: int
+
+    @property
+    def data_path(self) -> str:
+        return f"{PENDING_DIR}/{self.token}.bin"
+
+
+def _meta_path(token: str) -> str:
+    return f"{PENDING_DIR}/{token}.json"
+
+
+def _purge_stale_pending() -> None:
+    """Uploads abandoned before the mapping screen may hold personal data: keep them a day."""
+    try:
+        _dirs, files = default_storage.listdir(PENDING_DIR)
+        cutoff = timezone.now() - PENDING_MAX_AGE
+        for name in files:
+            path = f"{PENDING_DIR}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+    except (NotImplementedError, OSError, FileNotFoundError):
+        pass
+
+
+def pending_upload_save(*, data: bytes, filename: str, actor: Any) -> PendingUpload:
+    """Keep an uploaded CSV/Excel file for the mapping screen, after checking that it can be
+    read and has a usable header row (the mapping is chosen by header name)."""
+    try:
+        table = read_table(data, filename)
+    except TabularError as exc:
+        raise RegistryError(str(exc)) from exc
+    headers = table.header or []
+    if not any(headers):
+        raise RegistryError(_("1行目に見出し（列名）がありません。1行目を列名の行にしてください"))
+    counts = Counter(h for h in headers if h)
+    twice = sorted(h for h, n in counts.items() if n > 1)
+    if twice:
+        raise RegistryError(
+            _("見出し「%(h)s」が複数の列にあります。列名を区別できるように直してください")
+            % {"h": "」「".join(twice)}
+        )
+    if not table.rows:
+        raise RegistryError(_("見出しの行のほかにデータの行がありません"))
+    samples: dict[str, list[str]] = {h: [] for h in headers if h}
+    for row in table.rows[:200]:
+        for index, header in enumerate(headers):
+            value = row.values[index].strip() if index < len(row.values) else ""
+            if header and value and len(samples[header]) < SAMPLE_VALUES:
+                samples[header].append(value[:60])
+    _purge_stale_pending()
+    pending = PendingUpload(
+        token=uuid.uuid4().hex,
+        file_name=PurePath(filename).name[:300],
+        owner_id=getattr(actor, "pk", None),
+        encoding=table.encoding,
+        headers=[h for h in headers if h],
+        samples=samples,
+        rows=len(table.rows),
+    )
+    default_storage.save(pending.data_path, ContentFile(data))
+    meta = json.dumps(pending.__dict__, ensure_ascii=False).encode()
+    default_storage.save(_meta_path(pending.token), ContentFile(meta))
+    return pending
+
+
+def pending_upload_get(token: str, user: Any) -> PendingUpload | None:
+    """The pending upload, if it exists and `user` may continue it (its owner or an
+    administrator); None otherwise."""
+    from sangyo.accounts.models import Role
+
+    if not _TOKEN.fullmatch(token or "") or not default_storage.exists(_meta_path(token)):
+        return None
+    with default_storage.open(_meta_path(token), "rb") as fh:
+        pending = PendingUpload(**json.loads(fh.read()))
+    if pending.owner_id != getattr(user, "pk", None) and getattr(user, "role", None) != Role.ADMIN:
+        return None
+    return pending
+
+
+def pending_upload_start(*, pending: PendingUpload, mapping: dict[str, str], actor: Any) -> Job:
+    """Start the dry run of a pending upload with the chosen mapping; the job keeps its own
+    copy of the file, so the pending one is removed."""
+    mapping = {f: h for f, h in mapping.items() if h}
+    problems = mapping_problems(mapping, pending.headers)
+    if problems:
+        raise RegistryError(" ".join(problems))
+    with default_storage.open(pending.data_path, "rb") as fh:
+        data = fh.read()
+    job = job_start(
+        kind=GENERIC_JOB,
+        actor=actor,
+        params={"dry_run": True, "mapping": mapping},
+        data=data,
+        filename=pending.file_name,
+    )
+    transaction.on_commit(lambda: _delete_pending(pending.token))
+    return job
+
+
+def _delete_pending(token: str) -> None:
+    for path in (f"{PENDING_DIR}/{token}.bin", _meta_path(token)):
+        if default_storage.exists(path):
+            default_storage.delete(path)
+
+
+# ======================================================================= reads
+
+
+def import_runs():
+    """The import log, newest first, with what the list shows in the same query."""
+    return ImportRun.objects.select_related("actor").order_by("-created_at", "-id")
+
+
+def import_run_detail(pk: int) -> ImportRun | None:
+    return ImportRun.objects.select_related("actor", "job").filter(pk=pk).first()
+
+
+def applied_from(run: ImportRun) -> list[ImportRun]:
+    """Apply runs started from this dry run."""
+    if run.mode != ImportRun.Mode.DRY_RUN:
+        return []
+    return list(
+        ImportRun.objects.filter(job__params__source_run=run.pk).order_by("-created_at")[:10]
+    )
