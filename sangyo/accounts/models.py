@@ -66,6 +66,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Django admin access follows the role; there is no separate flag to drift.
         return self.is_active and self.role == Role.ADMIN
 
+    # The admin role is the platform's administrator: it may use every page of Django's
+    # admin without per-model permissions to keep in step (is_staff follows the role too).
+    def has_perm(self, perm, obj=None) -> bool:
+        if self.is_active and self.role == Role.ADMIN:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        if self.is_active and self.role == Role.ADMIN:
+            return True
+        return super().has_module_perms(app_label)
+
     @property
     def is_city_staff(self) -> bool:
         return self.is_active and self.role in STAFF_ROLES

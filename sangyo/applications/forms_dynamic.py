@@ -347,27 +347,20 @@ def cost_type_choices(detail) -> list[tuple[str, str]]:
     return out
 
 
-def cost_type_limits(detail) -> dict[str, int]:
-    types = (detail.eligible_cost_types if detail else None) or []
-    return {
-        str(t.get("code")): int(t["max_yen"])
-        for t in types
-        if isinstance(t, dict) and t.get("max_yen") is not None
-    }
-
-
 class CostLineForm(DescribedMixin, forms.Form):
     """One line of costs. A fully empty line is ignored (that is how a line is removed
-    without JavaScript); a partly filled one must give the type and the amount."""
+    without JavaScript); a partly filled one must give the type and the amount.
+
+    A cost type's `max_yen` caps what the program pays for it, not what was spent, so the
+    line takes the real amount; the cap belongs to the money calculation."""
 
     type = forms.ChoiceField(label=_("経費の区分"), required=False, choices=())
     description = forms.CharField(label=_("内容"), max_length=300, required=False)
     amount = MoneyField(label=_("金額（円）"), required=False)
 
-    def __init__(self, *args, cost_types=(), limits=None, **kwargs):
+    def __init__(self, *args, cost_types=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", gettext("選択してください")), *cost_types]
-        self.limits = limits or {}
         self._describe()
 
     def clean(self):
@@ -382,12 +375,6 @@ class CostLineForm(DescribedMixin, forms.Form):
             self.add_error("type", gettext("経費の区分を選んでください"))
         if amount is None and "amount" not in self.errors:
             self.add_error("amount", gettext("金額を入力してください"))
-        limit = self.limits.get(typed)
-        if amount is not None and limit is not None and amount > limit:
-            self.add_error(
-                "amount",
-                gettext("この区分の上限は%(limit)s円です") % {"limit": f"{limit:,}"},
-            )
         return cleaned
 
     def line(self) -> dict | None:
@@ -406,7 +393,6 @@ _BaseCostFormSet = forms.formset_factory(CostLineForm, extra=3, max_num=50, abso
 class CostFormSet(_BaseCostFormSet):
     def __init__(self, data=None, *, detail, lines=None, prefix="costs"):
         self.cost_types = cost_type_choices(detail)
-        self.limits = cost_type_limits(detail)
         initial = [
             {
                 "type": line.get("type", ""),
@@ -418,7 +404,7 @@ class CostFormSet(_BaseCostFormSet):
         super().__init__(data=data, initial=initial, prefix=prefix)
 
     def get_form_kwargs(self, index):
-        return {"cost_types": self.cost_types, "limits": self.limits}
+        return {"cost_types": self.cost_types}
 
     def lines(self) -> list[dict]:
         """The non-empty lines (only after is_valid())."""

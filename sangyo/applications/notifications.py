@@ -19,7 +19,14 @@ def send_status_mail(*, application_id: int, action: str) -> None:
     state = workflow.states[application.status]
     with translation.override(application.language):
         label = state.applicant_en if application.language == "en" else state.applicant_ja
-        context = {"application": application, "status_label": label, "action": action}
+        latest = application.history.order_by("-at", "-id").first()
+        context = {
+            "application": application,
+            "status_label": label,
+            "action": action,
+            # The officer's note on this step (e.g. what to fix after a return).
+            "note": latest.note if latest else "",
+        }
         subject = render_to_string("applications/mail/status_subject.txt", context).strip()
         body = render_to_string("applications/mail/status_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [application.applicant.email])

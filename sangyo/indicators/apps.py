@@ -11,6 +11,7 @@ class IndicatorsConfig(AppConfig):
         from sangyo.strategy.panels import register_measure_panel
         from sangyo.strategy.services import register_after_load
 
+        from . import jobs  # noqa: F401 - registers the "indicators.import" job handler
         from .panels import indicators_panel
         from .services import sync_outcome_indicators
 

@@ -1219,6 +1219,23 @@ def import_apply(*, run: ImportRun, actor: Any) -> Job:
     return job_start(kind=kind, actor=actor, params=params, filename=run.file_name)
 
 
+def record_refused_attempt(
+    *, kind: str, dry_run: bool, filename: str, actor: Any, job: Job | None, message: str
+) -> ImportRun:
+    """The ImportRun of an attempt refused before its file could be read (the stored file
+    is gone, or no longer the one that was tried): every attempt leaves a record."""
+    return _record(
+        kind=kind,
+        dry_run=dry_run,
+        file_name=filename,
+        sha256="",
+        actor=actor,
+        job=job,
+        errors=[{"line": 0, "column": "", "message": message}],
+        succeeded=False,
+    )
+
+
 # ======================================================================= pending generic uploads
 
 # A generic file waits here between its upload and the mapping screen. Named by a random

@@ -83,9 +83,25 @@ def _result(run: ImportRun) -> dict[str, Any]:
     }
 
 
+def _refused(job: Job, kind: str, exc: RegistryError) -> dict[str, Any]:
+    run = imports.record_refused_attempt(
+        kind=kind,
+        dry_run=job.params.get("dry_run", True),
+        filename=job.input_name,
+        actor=_actor(job),
+        job=job,
+        message=str(exc),
+    )
+    return _result(run)
+
+
 def nta_import_job(job: Job, progress) -> dict[str, Any]:
+    try:
+        data = _input(job)
+    except RegistryError as exc:
+        return _refused(job, ImportRun.Kind.NTA, exc)
     run = imports.nta_import(
-        data=_input(job),
+        data=data,
         filename=job.input_name,
         actor=_actor(job),
         dry_run=job.params.get("dry_run", True),
@@ -97,8 +113,12 @@ def nta_import_job(job: Job, progress) -> dict[str, Any]:
 
 
 def generic_import_job(job: Job, progress) -> dict[str, Any]:
+    try:
+        data = _input(job)
+    except RegistryError as exc:
+        return _refused(job, ImportRun.Kind.GENERIC, exc)
     run = imports.generic_import(
-        data=_input(job),
+        data=data,
         filename=job.input_name,
         mapping=job.params.get("mapping", {}),
         actor=_actor(job),

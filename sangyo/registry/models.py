@@ -126,7 +126,13 @@ class Business(models.Model):
         verbose_name = _("事業者")
         verbose_name_plural = _("事業者")
         ordering = ["search_kana", "id"]
-        indexes = [models.Index(fields=["district", "size_class"])]
+        indexes = [
+            models.Index(fields=["district", "size_class"]),
+            # The staff list's sortable columns (a sort over millions of rows needs an index).
+            models.Index(fields=["date_of_establishment", "id"]),
+            models.Index(fields=["employee_number", "id"]),
+            models.Index(fields=["updated_at", "id"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(fiscal_year_end_month__isnull=True)

@@ -20,7 +20,7 @@ from . import imports
 from .forms_imports import GenericUploadForm, MappingForm, NtaUploadForm
 from .models import ImportRun
 from .policies import can_import
-from .services import RegistryError
+from .services import RegistryError, home_municipality_code
 
 # The order and wording of the counts table.
 COUNT_LABELS = {
@@ -51,7 +51,7 @@ def import_list(request):
             "page": page,
             "nta_form": NtaUploadForm(),
             "generic_form": GenericUploadForm(),
-            "municipality_code": imports.services.home_municipality_code(),
+            "municipality_code": home_municipality_code(),
         },
     )
 

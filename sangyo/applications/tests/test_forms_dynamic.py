@@ -231,12 +231,19 @@ def test_cost_lines_skip_empty_rows_and_parse_amounts():
     assert formset.total() == 92000
 
 
-def test_partial_cost_lines_and_limits_are_errors():
-    formset = costs([("", "何か", ""), ("fee", "", "150,000"), ("unknown", "", "1")])
+def test_partial_or_unknown_cost_lines_are_errors():
+    formset = costs([("", "何か", ""), ("fee", "", "-5"), ("unknown", "", "1")])
     assert not formset.is_valid()
     assert set(formset.errors[0]) == {"type", "amount"}
-    assert "100,000円" in formset.errors[1]["amount"][0]
+    assert set(formset.errors[1]) == {"amount"}
     assert "type" in formset.errors[2]
+
+
+def test_a_cost_above_its_types_cap_is_entered_as_spent():
+    """max_yen caps the subsidy for the type, not the cost: 150,000円 is a real cost."""
+    formset = costs([("fee", "小間料", "150,000")])
+    assert formset.is_valid()
+    assert formset.total() == 150000
 
 
 def test_cost_types_follow_the_language():

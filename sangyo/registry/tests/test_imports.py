@@ -452,6 +452,24 @@ def test_apply_is_refused_for_a_failed_dry_run(
     assert Job.objects.count() == 1
 
 
+def test_an_apply_job_whose_file_changed_records_a_refused_attempt(
+    officer_client, tsukuba, small, users, django_capture_on_commit_callbacks
+):
+    from sangyo.core.jobs import execute
+
+    _upload(officer_client, BASE + "nta/", "nta.csv", small, django_capture_on_commit_callbacks)
+    run = ImportRun.objects.get()
+    job = imports.import_apply(run=run, actor=users["officer"])  # checked: file unchanged
+    path = run.job.input_file
+    default_storage.delete(path)  # …and then it changes before the job runs
+    default_storage.save(path, io.BytesIO(b"other"))
+    execute(job.pk)
+    refused = ImportRun.objects.get(job=job)
+    assert refused.mode == "apply" and not refused.succeeded
+    assert "変わっている" in refused.errors[0]["message"]
+    assert Business.objects.count() == 0
+
+
 def test_the_zip_from_the_nta_site_is_accepted(
     officer_client, tsukuba, small, django_capture_on_commit_callbacks
 ):
