@@ -221,9 +221,12 @@ def application_transition(
     transition = workflow.find(application.status, action)
     if role is None or transition is None or role not in transition.who:
         state = workflow.states.get(application.status)
+        label = application.status
+        if state:
+            label = state.applicant_ja if role == "applicant" else state.staff_ja
         raise ApplicationError(
             _("「%(state)s」の申請に「%(action)s」はできません")
-            % {"state": state.staff_ja if state else application.status, "action": action}
+            % {"state": label, "action": action}
         )
     source = application.status
     detail = program_detail(application.call.program)

@@ -6,6 +6,7 @@ from sangyo.accounts import policies
 from sangyo.strategy.selectors import strategies_list
 
 from .decorators import require_policy
+from .menu import staff_links_for
 from .models import AuditEvent
 
 
@@ -23,7 +24,11 @@ def staff_home(request):
     return render(
         request,
         "core/staff_home.html",
-        {"strategies": strategies_list(), "recent_events": recent},
+        {
+            "strategies": strategies_list(),
+            "recent_events": recent,
+            "links": staff_links_for(request.user),
+        },
     )
 
 

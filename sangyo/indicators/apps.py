@@ -18,3 +18,15 @@ class IndicatorsConfig(AppConfig):
         register_after_load(sync_outcome_indicators)
         # Before the registry's support panel (order 20): what the measure aims at first.
         register_measure_panel(indicators_panel, order=10)
+
+        from sangyo.core.menu import register_staff_link
+
+        from . import policies
+
+        register_staff_link(
+            order=20,
+            label=_("指標の管理"),
+            description=_("実績値の入力・取込（CSV・Excel・e-Stat）、目標値の改定、活動指標の定義"),
+            url_name="indicators_staff:index",
+            policy=policies.can_view_staff_indicators,
+        )

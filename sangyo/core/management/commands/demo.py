@@ -64,6 +64,12 @@ class Command(BaseCommand):
                 **figures
             )
         )
+        from sangyo.applications.demo import load_demo as applications_demo
+
+        applied = applications_demo(strategy=current)
+        self.stdout.write(
+            "申請（合成データ）: " + "、".join(f"{key} {value}" for key, value in applied.items())
+        )
         owner = User.objects.get(email="business@example.jp")
         first = Business.objects.filter(is_synthetic=True).order_by("id").first()
         if first and not first.memberships.filter(user=owner).exists():
