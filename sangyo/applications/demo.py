@@ -19,7 +19,6 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from sangyo.accounts.models import Role, User
-from sangyo.core.audit import audit
 from sangyo.core.fiscal import fiscal_year, fiscal_year_label, fiscal_year_range
 from sangyo.registry.models import Business
 
@@ -363,20 +362,6 @@ def _reviews(app: Application, reviewer, scores: dict) -> int:
     return 1
 
 
-def _certified_product(app: Application, names: tuple[str, str], description: str) -> None:
-    # No service creates certified products yet; this is the one write outside a service.
-    product = CertifiedProduct.objects.create(
-        application=app,
-        name_ja=names[0],
-        name_en=names[1],
-        description_ja=description,
-        certified_on=app.certified_from,
-        valid_until=app.certified_until,
-        published=True,
-    )
-    audit("applications.certified_product.created", actor="demo", target=product)
-
-
 def _walk(plan: Plan, app: Application, user, officer, reviewer) -> tuple[Application, int]:
     reviews = 0
     for action in PATHS[plan.status]:
@@ -441,12 +426,15 @@ def _load(strategy) -> dict[str, int]:
             call=call, business=business, actor=user, language=plan.language
         )
         Application.objects.filter(pk=app.pk).update(is_synthetic=True)
+        answers = dict(plan.answers)
+        if plan.product:
+            # The certify step publishes the product under these names.
+            answers.setdefault("product_name", plan.product[0])
+            answers.setdefault("product_name_en", plan.product[1])
         app = services.application_save(
-            application=app, actor=user, answers=plan.answers, costs=plan.costs
+            application=app, actor=user, answers=answers, costs=plan.costs
         )
         app, _reviews_made = _walk(plan, app, user, officer, reviewer)
-        if plan.product and app.status == "certified":
-            _certified_product(app, plan.product, plan.answers.get("product_description", ""))
         created += 1
     return _counts(synthetic_calls, created=created)
 
