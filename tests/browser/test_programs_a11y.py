@@ -40,12 +40,14 @@ def objects(tsukuba, users, make_user):
     call = f.open_call(quality)
     maker = business(name="合成データ製作所")
     application = f.application(call, maker, f.applicant(make_user, maker), status="certified")
-    CertifiedProduct.objects.create(
+    CertifiedProduct.objects.update_or_create(
         application=application,
-        name_ja="合成データ筑波ランプ",
-        description_ja="合成データの紹介文",
-        certified_on=D(2025, 6, 1),
-        valid_until=D(2099, 5, 31),
+        defaults={
+            "name_ja": "合成データ筑波ランプ",
+            "description_ja": "合成データの紹介文",
+            "certified_on": D(2025, 6, 1),
+            "valid_until": D(2099, 5, 31),
+        },
     )
 
     PartnerOrganisation.objects.create(name="合成データ創業支援センター", kind="startup")

@@ -138,13 +138,16 @@ def catalogue(tsukuba, make_user, programs):
         b = make_business(name=f"{name}の事業者")
         user = f.applicant(make_user, b)
         application = f.application(call, b, user, status=status)
-        return CertifiedProduct.objects.create(
+        # The certify step published a product; set the dates this case needs.
+        return CertifiedProduct.objects.update_or_create(
             application=application,
-            name_ja=name,
-            certified_on=certified_on,
-            valid_until=valid_until,
-            published=published,
-        )
+            defaults={
+                "name_ja": name,
+                "certified_on": certified_on,
+                "valid_until": valid_until,
+                "published": published,
+            },
+        )[0]
 
     year = datetime.timedelta(days=365)
     return {

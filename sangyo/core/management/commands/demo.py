@@ -4,6 +4,8 @@ Everything this command creates besides the strategy itself is synthetic and lab
 accounts use the reserved `example.jp` domain and names marked （デモ）.
 """
 
+from io import StringIO
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -70,6 +72,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "申請（合成データ）: " + "、".join(f"{key} {value}" for key, value in applied.items())
         )
+        # Count what the demo applications and support records add to computed indicators.
+        call_command("indicators", "refresh", stdout=StringIO())
         owner = User.objects.get(email="business@example.jp")
         first = Business.objects.filter(is_synthetic=True).order_by("id").first()
         if first and not first.memberships.filter(user=owner).exists():
