@@ -46,7 +46,7 @@ check-migrations: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/sangyo check
 
 test: lint check-migrations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --durations=15 $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .tools var .pytest_cache .ruff_cache

@@ -19,3 +19,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = None
+
+# Parallel test workers (pytest-xdist) share one Redis in CI: keep their cache keys apart.
+import os  # noqa: E402
+
+CACHES["default"]["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405
