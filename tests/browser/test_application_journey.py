@@ -125,9 +125,7 @@ def _post(page, button) -> None:
 
 def _action_form(page, label: str):
     """A workflow step's form on the staff application page, found by its heading."""
-    return page.locator("form").filter(
-        has=page.get_by_role("heading", name=label, exact=True)
-    )
+    return page.locator("form").filter(has=page.get_by_role("heading", name=label, exact=True))
 
 
 def _staff_step(page, label: str, *, note: str = "", fields: dict | None = None) -> None:
@@ -172,13 +170,13 @@ def test_subsidy_application_from_start_to_payment(browser, page, journey):
             in_city = rules.get_by_role("row").filter(has_text="市内に事業所があること")
             expect(in_city).to_contain_text("満たしています")
             expect(in_city).to_contain_text("市内の事業者です（茨城県つくば市")
-            expect(rules.get_by_role("row").filter(has_text="中小企業者であること")).to_contain_text(
-                "中小企業者です"
-            )
+            expect(
+                rules.get_by_role("row").filter(has_text="中小企業者であること")
+            ).to_contain_text("中小企業者です")
             # Known only once the form declares it.
-            expect(rules.get_by_role("row").filter(has_text="市税の滞納がないこと")).to_contain_text(
-                "申請フォームで市税の滞納がないことを申告してください"
-            )
+            expect(
+                rules.get_by_role("row").filter(has_text="市税の滞納がないこと")
+            ).to_contain_text("申請フォームで市税の滞納がないことを申告してください")
 
         with step("2c applicant starts the application"):
             _post(
@@ -250,7 +248,9 @@ def test_subsidy_application_from_start_to_payment(browser, page, journey):
             expect(amount).to_have_value("123,456")
             amount.fill("200,000")
             _post(applicant_page, applicant_page.get_by_role("button", name="保存して再申請する"))
-            expect(applicant_page.get_by_role("status")).to_contain_text("修正した内容で再申請しました")
+            expect(applicant_page.get_by_role("status")).to_contain_text(
+                "修正した内容で再申請しました"
+            )
             expect(applicant_page.locator(".lead")).to_have_text("状態：再申請済み")
             # 450,000円 × 1/2 = 225,000円 → capped at 200,000円.
             expect(applicant_page.get_by_text("申請額（計算結果）：200,000円")).to_be_visible()
