@@ -16,6 +16,7 @@ class LoginView(auth_views.LoginView):
             return reverse("staff_home")
         return reverse("portal:calls")
 
+
 app_name = "accounts"
 urlpatterns = [
     path(
