@@ -21,6 +21,13 @@ urlpatterns = [
     path("programs/", include(("sangyo.applications.urls_public", "programs"))),
     path("staff/applications/", include(("sangyo.applications.urls_staff", "applications_staff"))),
     path("staff/founders/", include(("sangyo.applications.urls_founders", "founders"))),
+    path("events/", include(("sangyo.events.urls_public", "events"))),
+    path("staff/events/", include(("sangyo.events.urls_staff", "events_staff"))),
+    path("consult/", include(("sangyo.consultations.urls_public", "consult"))),
+    path(
+        "staff/consultations/", include(("sangyo.consultations.urls_staff", "consultations_staff"))
+    ),
+    path("staff/diagnostics/", include(("sangyo.diagnostics.urls_staff", "diagnostics"))),
     path("accounts/", include("sangyo.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "sangyo.indicators",
     "sangyo.registry",
     "sangyo.applications",
+    "sangyo.consultations",
+    "sangyo.diagnostics",
+    "sangyo.events",
 ]
 
 MIDDLEWARE = [
