@@ -270,6 +270,10 @@ def observations_apply(
     result = BulkResult()
     existing = _existing_for(items)
     total = len(items)
+    user = actor if getattr(actor, "pk", None) else None
+    # New figures are inserted in batches (an import is mostly new rows); revisions of
+    # existing ones go one by one because each keeps its history row.
+    new_rows: list[Observation] = []
     for i, (indicator, data) in enumerate(items, 1):
         if indicator.obtained == Indicator.Obtained.COMPUTED:
             raise IndicatorError(
@@ -278,10 +282,20 @@ def observations_apply(
         key = (indicator.pk, data.fiscal_year)
         change = _observation_change(indicator.pk, data, existing.get(key))
         setattr(result, change, getattr(result, change) + 1)
-        if change != "unchanged":
+        if change == "added":
+            obs = Observation(
+                indicator=indicator,
+                fiscal_year=data.fiscal_year,
+                recorded_by=user,
+                **{f: getattr(data, f) for f in _OBS_FIELDS},
+            )
+            new_rows.append(obs)
+            existing[key] = obs
+        elif change == "revised":
             existing[key] = _apply_observation(indicator, data, existing.get(key), actor)
         if progress and i % 500 == 0:
             progress(i, total, _("反映中"))
+    Observation.objects.bulk_create(new_rows, batch_size=1000)
     audit(
         "indicators.observation.imported",
         actor=actor,
