@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sangyo.core.audit import audit
 from sangyo.core.errors import DomainError
+from sangyo.core.fiscal import fiscal_year
 
 from .computed import get_computation
 from .models import Indicator, Observation, ObservationRevision, TargetRevision
@@ -314,8 +316,13 @@ def indicator_refresh_computed(*, indicator: Indicator, actor: Any) -> BulkResul
     ja, _en = computation.describe(indicator.computation_params)
     existing = {o.fiscal_year: o for o in indicator.observations.all()}
     result = BulkResult()
+    # The fiscal year still under way is counted so far: a preliminary figure.
+    current_fy = fiscal_year(timezone.localdate())
     for fy, value in sorted(values.items()):
-        data = ObservationInput(fiscal_year=fy, value=Decimal(value), source=ja[:300])
+        status = Observation.Status.PRELIMINARY if fy >= current_fy else Observation.Status.FINAL
+        data = ObservationInput(
+            fiscal_year=fy, value=Decimal(value), status=status, source=ja[:300]
+        )
         change = _observation_change(indicator.pk, data, existing.get(fy))
         setattr(result, change, getattr(result, change) + 1)
         if change != "unchanged":
