@@ -72,6 +72,11 @@ class Command(BaseCommand):
         self.stdout.write(
             "申請（合成データ）: " + "、".join(f"{key} {value}" for key, value in applied.items())
         )
+        from sangyo.consultations.demo import load_demo as consultations_demo
+        from sangyo.events.demo import load_demo as events_demo
+
+        self.stdout.write(f"相談（合成データ）: {consultations_demo(strategy=current)}")
+        self.stdout.write(f"イベント（合成データ）: {events_demo(strategy=current)}")
         # Count what the demo applications and support records add to computed indicators.
         call_command("indicators", "refresh", stdout=StringIO())
         owner = User.objects.get(email="business@example.jp")
