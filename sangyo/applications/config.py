@@ -36,6 +36,7 @@ from sangyo.strategy.schema import (
     _line_for,
     _load_with_lines,
     _problems_from,
+    read_data_file,
 )
 
 from . import eligibility
@@ -468,18 +469,7 @@ def parse_programs_text(text: str, file: str = "<programs>") -> ParsedPrograms:
 
 
 def parse_programs_file(path: str | Path) -> ParsedPrograms:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise ProgramsFileError(
-            [Problem(str(path), None, "(file)", _("ファイルが見つかりません"))]
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise ProgramsFileError(
-            [Problem(str(path), None, "(file)", _("UTF-8で保存してください"))]
-        ) from exc
-    return parse_programs_text(text, file=str(path))
+    return parse_programs_text(read_data_file(path, ProgramsFileError), file=str(path))
 
 
 def _form_fields(form: Form) -> list[dict]:

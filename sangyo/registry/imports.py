@@ -1275,6 +1275,8 @@ def _purge_stale_pending() -> None:
             if default_storage.get_modified_time(path) < cutoff:
                 default_storage.delete(path)
     except (NotImplementedError, OSError, FileNotFoundError):
+        # Purging is best effort: some storages cannot list or date files (NotImplementedError
+        # from Django's storage API), and a failed purge must never block an upload.
         pass
 
 

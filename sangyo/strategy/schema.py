@@ -503,16 +503,19 @@ def parse_strategy_text(text: str, file: str = "<strategy>") -> StrategyDoc:
     return doc
 
 
-def parse_strategy_file(path: str | Path) -> StrategyDoc:
+def read_data_file(path: str | Path, error_cls: type[Exception] = StrategyFileError) -> str:
+    """The text of a UTF-8 data file (BOM allowed), or `error_cls([Problem])` saying why not.
+    Shared by every loader of YAML data files (strategies, programs)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
-        raise StrategyFileError(
+        raise error_cls(
             [Problem(str(path), None, "(file)", _("ファイルが見つかりません"))]
         ) from exc
     except UnicodeDecodeError as exc:
-        raise StrategyFileError(
-            [Problem(str(path), None, "(file)", _("UTF-8で保存してください"))]
-        ) from exc
-    return parse_strategy_text(text, file=str(path))
+        raise error_cls([Problem(str(path), None, "(file)", _("UTF-8で保存してください"))]) from exc
+
+
+def parse_strategy_file(path: str | Path) -> StrategyDoc:
+    return parse_strategy_text(read_data_file(path), file=str(path))
