@@ -28,6 +28,12 @@ urlpatterns = [
         "staff/consultations/", include(("sangyo.consultations.urls_staff", "consultations_staff"))
     ),
     path("staff/diagnostics/", include(("sangyo.diagnostics.urls_staff", "diagnostics"))),
+    path("navigator/", include(("sangyo.navigator.urls_public", "navigator"))),
+    path("staff/navigator/", include(("sangyo.navigator.urls_staff", "navigator_staff"))),
+    path("matching/", include(("sangyo.matching.urls_public", "matching"))),
+    path("staff/matching/", include(("sangyo.matching.urls_staff", "matching_staff"))),
+    path("evaluation/", include(("sangyo.evaluation.urls_public", "evaluation"))),
+    path("staff/evaluation/", include(("sangyo.evaluation.urls_staff", "evaluation_staff"))),
     path("accounts/", include("sangyo.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

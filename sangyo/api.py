@@ -6,7 +6,10 @@ Each app contributes a router from its own `api.py`; this module only assembles 
 from ninja import NinjaAPI
 
 from sangyo.applications.api import router as programs_router
+from sangyo.evaluation.api import router as evaluation_router
 from sangyo.indicators.api import router as indicators_router
+from sangyo.matching.api import router as matching_router
+from sangyo.navigator.api import router as navigator_router
 from sangyo.strategy.api import router as strategy_router
 
 api = NinjaAPI(
@@ -18,3 +21,6 @@ api = NinjaAPI(
 api.add_router("/", strategy_router)
 api.add_router("/", indicators_router)
 api.add_router("/", programs_router)
+api.add_router("/", matching_router)
+api.add_router("/", evaluation_router)
+api.add_router("/", navigator_router)

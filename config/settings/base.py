@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "sangyo.consultations",
     "sangyo.diagnostics",
     "sangyo.events",
+    "sangyo.matching",
+    "sangyo.evaluation",
+    "sangyo.navigator",
 ]
 
 MIDDLEWARE = [

@@ -77,8 +77,16 @@ class Command(BaseCommand):
 
         self.stdout.write(f"相談（合成データ）: {consultations_demo(strategy=current)}")
         self.stdout.write(f"イベント（合成データ）: {events_demo(strategy=current)}")
+        from sangyo.matching.demo import load_demo as matching_demo
+        from sangyo.navigator.demo import load_demo as navigator_demo
+
+        self.stdout.write(f"マッチング（合成データ）: {matching_demo(strategy=current)}")
+        self.stdout.write(f"支援ナビ（合成データ）: {navigator_demo(strategy=current)}")
         # Count what the demo applications and support records add to computed indicators.
         call_command("indicators", "refresh", stdout=StringIO())
+        from sangyo.evaluation.demo import load_demo as evaluation_demo
+
+        self.stdout.write(f"施策評価（合成データ）: {evaluation_demo(strategy=current)}")
         owner = User.objects.get(email="business@example.jp")
         first = Business.objects.filter(is_synthetic=True).order_by("id").first()
         if first and not first.memberships.filter(user=owner).exists():

@@ -1,0 +1,3 @@
+"""Access rules for navigator."""
+
+RULES: dict = {}
