@@ -1,3 +1,152 @@
-"""Access rules for matching."""
+"""Access rules for matching.
 
-RULES: dict = {}
+Public: the needs/seeds board, published postings, properties, jobs, the abuse report form
+and a seeker's token page. Business pages (post, my postings, conversations, applications to
+my jobs) are for business users acting for the business concerned — here the `business`
+role is made a member of the business that owns the objects; staff roles get 404 there
+(officers and administrators may open a conversation to follow it). Staff pages: viewers see
+lists without people; officers and administrators act, and see applicants and enquirers.
+
+POSTs carry no data, as the matrix sends them: every POST-only view answers with a redirect
+back (the refusal is shown as a message), so allowed roles get 302 as anonymous users do.
+"""
+
+from tests.access_rules import PUBLIC, ROLES, staff_only
+
+VIEWERS = staff_only("viewer", "officer", "admin")
+EDITORS = staff_only("officer", "admin")
+EDITORS_POST = {r: 302 if r in ("anon", "officer", "admin") else 404 for r in ROLES}
+BUSINESS = {r: 302 if r == "anon" else 200 if r == "business" else 404 for r in ROLES}
+BUSINESS_POST = {r: 302 if r in ("anon", "business") else 404 for r in ROLES}
+STAFF = "/staff/matching"
+
+
+RULES = {
+    "matching:board": ("get", "/matching/", PUBLIC),
+    "matching:posting_create": ("get", "/matching/postings/new/", BUSINESS),
+    "matching:posting": ("get", lambda o: f"/matching/postings/{o['m_posting'].pk}/", PUBLIC),
+    "matching:posting_manage": (
+        "get",
+        lambda o: f"/matching/postings/{o['m_posting'].pk}/manage/",
+        BUSINESS,
+    ),
+    "matching:mine": ("get", "/matching/mine/", BUSINESS),
+    "matching:interest": (
+        "get",
+        lambda o: f"/matching/interests/{o['m_interest'].pk}/",
+        BUSINESS | {"officer": 200, "admin": 200},
+    ),
+    "matching:deal": (
+        "post",
+        lambda o: f"/matching/interests/{o['m_interest'].pk}/deal/",
+        BUSINESS_POST | {"officer": 302, "admin": 302},
+    ),
+    "matching:report": (
+        "get",
+        lambda o: f"/matching/report/posting/{o['m_posting'].pk}/",
+        PUBLIC,
+    ),
+    "matching:properties": ("get", "/matching/properties/", PUBLIC),
+    "matching:property": (
+        "get",
+        lambda o: f"/matching/properties/{o['m_property'].pk}/",
+        PUBLIC,
+    ),
+    "matching:jobs": ("get", "/matching/jobs/", PUBLIC),
+    "matching:job_create": ("get", "/matching/jobs/new/", BUSINESS),
+    "matching:job": ("get", lambda o: f"/matching/jobs/{o['m_job'].pk}/", PUBLIC),
+    "matching:job_applications": (
+        "get",
+        lambda o: f"/matching/jobs/{o['m_job'].pk}/applications/",
+        BUSINESS,
+    ),
+    "matching:application_update": (
+        "post",
+        lambda o: f"/matching/applications/{o['m_application'].pk}/status/",
+        BUSINESS_POST,
+    ),
+    # The token is the seeker's secret link; the page shows no personal data.
+    "matching:application_status": (
+        "get",
+        lambda o: f"/matching/applied/{o['m_application'].token}/",
+        PUBLIC,
+    ),
+    "api:matching_postings": ("get", "/api/v1/matching/postings", PUBLIC),
+    "api:matching_posting": (
+        "get",
+        lambda o: f"/api/v1/matching/postings/{o['m_posting'].pk}",
+        PUBLIC,
+    ),
+    "api:matching_properties": ("get", "/api/v1/matching/properties", PUBLIC),
+    "api:matching_property": (
+        "get",
+        lambda o: f"/api/v1/matching/properties/{o['m_property'].pk}",
+        PUBLIC,
+    ),
+    "api:matching_jobs": ("get", "/api/v1/matching/jobs", PUBLIC),
+    "api:matching_job": ("get", lambda o: f"/api/v1/matching/jobs/{o['m_job'].pk}", PUBLIC),
+    "matching_staff:queue": ("get", f"{STAFF}/", VIEWERS),
+    "matching_staff:postings": ("get", f"{STAFF}/postings/", VIEWERS),
+    "matching_staff:posting": (
+        "get",
+        lambda o: f"{STAFF}/postings/{o['m_posting'].pk}/",
+        VIEWERS,
+    ),
+    "matching_staff:posting_moderate": (
+        "post",
+        lambda o: f"{STAFF}/postings/{o['m_posting'].pk}/moderate/",
+        EDITORS_POST,
+    ),
+    "matching_staff:introduce": (
+        "post",
+        lambda o: f"{STAFF}/interests/{o['m_interest'].pk}/introduce/",
+        EDITORS_POST,
+    ),
+    "matching_staff:introductions": ("get", f"{STAFF}/introductions/", VIEWERS),
+    "matching_staff:jobs": ("get", f"{STAFF}/jobs/", VIEWERS),
+    "matching_staff:job": ("get", lambda o: f"{STAFF}/jobs/{o['m_job'].pk}/", VIEWERS),
+    "matching_staff:job_moderate": (
+        "post",
+        lambda o: f"{STAFF}/jobs/{o['m_job'].pk}/moderate/",
+        EDITORS_POST,
+    ),
+    "matching_staff:application_update": (
+        "post",
+        lambda o: f"{STAFF}/applications/{o['m_application'].pk}/status/",
+        EDITORS_POST,
+    ),
+    "matching_staff:placements": ("get", f"{STAFF}/placements/", EDITORS),
+    "matching_staff:properties": ("get", f"{STAFF}/properties/", VIEWERS),
+    "matching_staff:property_create": ("get", f"{STAFF}/properties/new/", EDITORS),
+    "matching_staff:property": (
+        "get",
+        lambda o: f"{STAFF}/properties/{o['m_property'].pk}/",
+        VIEWERS,
+    ),
+    "matching_staff:property_edit": (
+        "get",
+        lambda o: f"{STAFF}/properties/{o['m_property'].pk}/edit/",
+        EDITORS,
+    ),
+    "matching_staff:reports": ("get", f"{STAFF}/reports/", EDITORS),
+    "matching_staff:report_resolve": (
+        "post",
+        lambda o: f"{STAFF}/reports/{o['m_report'].pk}/resolve/",
+        EDITORS_POST,
+    ),
+    "matching_staff:rules": ("get", f"{STAFF}/rules/", VIEWERS),
+}
+
+
+def objects(users, tsukuba):
+    from sangyo.matching.tests.factories import world
+
+    w = world(owner_user=users["business"])
+    return {
+        "m_posting": w["posting"],
+        "m_interest": w["interest"],
+        "m_property": w["property"],
+        "m_job": w["job"],
+        "m_application": w["application"],
+        "m_report": w["report"],
+    }
