@@ -139,6 +139,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Scheduled work, run by `celery -A config beat` in production (see docs/consultations.md).
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {"task": "sangyo.consultations.send_reminders", "schedule": 60 * 60},
+    "purge-event-registrations": {
+        "task": "sangyo.events.purge_registrations",
+        "schedule": 24 * 60 * 60,
+    },
+}
 
 # Shared cache: Redis when configured (so job progress is visible across processes),
 # process memory otherwise.
@@ -152,6 +160,17 @@ CACHES = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sangyo@localhost")
+# The public address of the site, for links in mails (no trailing slash).
+SANGYO_SITE_URL = os.environ.get("SANGYO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Reminder mails go out this many hours before a booking or an event starts.
+SANGYO_REMINDER_HOURS = int(os.environ.get("SANGYO_REMINDER_HOURS", "24"))
+# The follow-up plan a new consultation case starts with (staff change it per case).
+SANGYO_CASE_PLAN = [
+    {"days": 30, "note": "1か月後の状況確認"},
+    {"days": 90, "note": "3か月後の成果確認"},
+]
+# Event registrants' personal data is anonymised this many days after the event ended.
+SANGYO_EVENT_RETENTION_DAYS = int(os.environ.get("SANGYO_EVENT_RETENTION_DAYS", "365"))
 
 # Which strategy file `sangyo demo` and the tests load by default.
 SANGYO_DEFAULT_STRATEGY_FILE = os.environ.get(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -156,6 +157,7 @@ def _cases(desks, slots_made) -> int:
             program=desk.program,
             title=title,
             categories=categories,
+            plan=settings.SANGYO_CASE_PLAN,
             actor="demo",
             is_synthetic=True,
         )
@@ -169,6 +171,14 @@ def _cases(desks, slots_made) -> int:
             follow_up_days=30,  # already overdue: shows on the dashboard
             actor="demo",
             is_synthetic=True,
+        )
+        services.follow_up_add(
+            case=case,
+            due=today + datetime.timedelta(days=14),
+            note="合成データ：見積書を2社から取り寄せる（デモ）",
+            kind="action",
+            assignee="business",
+            actor="demo",
         )
         if partner_name:
             partner, _ = PartnerOrganisation.objects.get_or_create(

@@ -1,9 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from sangyo.registry.forms import BusinessLookupField
 from sangyo.registry.models import PartnerOrganisation
 
-from .models import AREAS, CATEGORIES, Booking, Expert, Referral
+from .models import AREAS, CATEGORIES, Booking, Expert, FollowUp, Referral
+from .services import ConsultationError, clean_plan
 
 
 class BookingForm(forms.Form):
@@ -23,9 +26,7 @@ class BookingForm(forms.Form):
 
 
 class StaffBookingForm(forms.Form):
-    business = forms.IntegerField(
-        label=_("事業者番号"), min_value=1, help_text=_("事業者台帳の番号")
-    )
+    business = BusinessLookupField()
     name = forms.CharField(label=_("相談者名"), max_length=100)
     email = forms.EmailField(label=_("メールアドレス"), required=False)
     topic = forms.CharField(label=_("相談したい内容"), max_length=1000, required=False)
@@ -45,14 +46,66 @@ class SlotForm(forms.Form):
         self.fields["expert"].queryset = desk.experts.all() if desk else Expert.objects.all()
 
 
+def plan_text(plan: list[dict]) -> str:
+    return "\n".join(f"{step['days']} {step['note']}".strip() for step in plan)
+
+
+class PlanField(forms.CharField):
+    """The follow-up plan typed one step a line: days after the first session, then what to
+    do (e.g. 「30 1か月後の状況確認」)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("フォローアップ計画"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 2000)
+        kwargs.setdefault(
+            "help_text",
+            _("1行に1件、初回相談から何日後かと内容を書きます（例: 「30 1か月後の状況確認」）"),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        steps = []
+        for number, line in enumerate((value or "").splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            days, _sep, note = line.replace("\u3000", " ").partition(" ")
+            days = days.removesuffix("日後").removesuffix("日")
+            if not days.isdigit():
+                raise forms.ValidationError(
+                    _("%(n)s行目: 先頭に日数を数字で書いてください（例: 「30 状況確認」）")
+                    % {"n": number}
+                )
+            steps.append({"days": int(days), "note": note.strip()})
+        try:
+            return clean_plan(steps)
+        except ConsultationError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+def default_plan_text() -> str:
+    return plan_text(settings.SANGYO_CASE_PLAN)
+
+
 class CaseForm(forms.Form):
-    business = forms.IntegerField(
-        label=_("事業者番号"), min_value=1, help_text=_("事業者台帳の番号")
-    )
+    business = BusinessLookupField()
     title = forms.CharField(label=_("件名"), max_length=200)
     categories = forms.MultipleChoiceField(
         label=_("課題"), choices=CATEGORIES, widget=forms.CheckboxSelectMultiple, required=False
     )
+    plan = PlanField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].initial = default_plan_text()
+
+
+class PlanForm(forms.Form):
+    plan = PlanField()
 
 
 class BookingChoiceField(forms.ModelChoiceField):
@@ -98,7 +151,13 @@ class SessionForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    due = forms.DateField(label=_("期日"))
+    kind = forms.ChoiceField(
+        label=_("種類"), choices=FollowUp.Kind.choices, initial=FollowUp.Kind.FOLLOW_UP
+    )
+    due = forms.DateField(label=_("期日"), help_text=_("例: 2026-12-25"))
+    assignee = forms.ChoiceField(
+        label=_("実施者"), choices=FollowUp.Assignee.choices, initial=FollowUp.Assignee.CITY
+    )
     note = forms.CharField(label=_("内容"), max_length=300, required=False)
 
 

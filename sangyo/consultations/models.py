@@ -125,6 +125,8 @@ class Booking(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Set when the reminder mail is sent, so the hourly job never sends it twice.
+    reminder_sent_at = models.DateTimeField(_("リマインダー送信日時"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("相談予約")
@@ -181,6 +183,9 @@ class Case(models.Model):
     )
     outcome = models.TextField(_("終了時の成果"), max_length=1000, blank=True)
     closed_on = models.DateField(_("終了日"), null=True, blank=True)
+    # The follow-up plan: [{"days": 30, "note": "1か月後の状況確認"}, …], counted from the
+    # case's first session; each entry becomes one follow-up when that session is recorded.
+    plan = models.JSONField(_("フォローアップ計画"), default=list, blank=True)
     is_synthetic = models.BooleanField(_("合成データ"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -235,7 +240,26 @@ class Session(models.Model):
 
 
 class FollowUp(models.Model):
+    """A dated step of a case: a follow-up contact (フォローアップ) or an action someone has
+    agreed to take (アクション), with who is to do it."""
+
+    class Kind(models.TextChoices):
+        FOLLOW_UP = "follow_up", _("フォローアップ")
+        ACTION = "action", _("アクション")
+
+    class Assignee(models.TextChoices):
+        CITY = "city", _("市（担当者）")
+        BUSINESS = "business", _("事業者")
+        EXPERT = "expert", _("専門家")
+        PARTNER = "partner", _("支援機関")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    kind = models.CharField(_("種類"), max_length=10, choices=Kind.choices, default=Kind.FOLLOW_UP)
+    assignee = models.CharField(
+        _("実施者"), max_length=10, choices=Assignee.choices, default=Assignee.CITY
+    )
+    # The offset of the case plan this follow-up was made from (None: added by hand).
+    plan_days = models.PositiveSmallIntegerField(null=True, blank=True)
     session = models.ForeignKey(
         Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
     )

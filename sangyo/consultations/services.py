@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -17,6 +18,9 @@ from .models import AREAS, CATEGORY_CODES, Booking, Case, FollowUp, Referral, Se
 AREA_CODES = [c for c, _label in AREAS]
 # A business founded less than this many years before a session counts as a founder.
 FOUNDER_YEARS = 5
+
+
+logger = logging.getLogger(__name__)
 
 
 class ConsultationError(DomainError):
@@ -119,6 +123,7 @@ def case_create(
     actor: Any,
     categories: list[str] | None = None,
     owner=None,
+    plan: list[dict] | None = None,
     is_synthetic: bool = False,
 ) -> Case:
     title = (title or "").strip()
@@ -133,9 +138,81 @@ def case_create(
         title=title[:200],
         owner=owner,
         categories=[c for c in CATEGORY_CODES if c in set(categories or [])],
+        plan=clean_plan(plan or []),
         is_synthetic=is_synthetic,
     )
     audit("consultations.case.created", actor=actor, target=case, data={"business": business.pk})
+    return case
+
+
+PLAN_MAX_DAYS = 730
+
+
+def clean_plan(plan: list[dict]) -> list[dict]:
+    """Validate a follow-up plan: offsets of 1–730 days after the first session, each once,
+    in order, with an optional note of up to 300 characters."""
+    seen: set[int] = set()
+    out = []
+    for step in plan:
+        try:
+            days = int(step.get("days"))
+        except (TypeError, ValueError):
+            raise ConsultationError(_("フォローアップ計画の日数は整数で入力してください")) from None
+        if not 1 <= days <= PLAN_MAX_DAYS:
+            raise ConsultationError(
+                _("フォローアップ計画の日数は1から%(max)s日の間で入力してください")
+                % {"max": PLAN_MAX_DAYS}
+            )
+        if days in seen:
+            raise ConsultationError(
+                _("フォローアップ計画に同じ日数（%(days)s日後）が重複しています") % {"days": days}
+            )
+        seen.add(days)
+        out.append({"days": days, "note": str(step.get("note") or "").strip()[:300]})
+    return sorted(out, key=lambda s: s["days"])
+
+
+def _plan_follow_ups(case: Case, first: Session) -> list[FollowUp]:
+    """Create the follow-ups of the case plan that do not exist yet, counted from the first
+    session's date."""
+    existing = set(
+        case.follow_ups.filter(plan_days__isnull=False).values_list("plan_days", flat=True)
+    )
+    made = []
+    for step in case.plan:
+        if step["days"] in existing:
+            continue
+        made.append(
+            FollowUp.objects.create(
+                case=case,
+                session=first,
+                kind=FollowUp.Kind.FOLLOW_UP,
+                due=first.date + datetime.timedelta(days=step["days"]),
+                note=step["note"]
+                or _("初回相談から%(n)s日後のフォローアップ") % {"n": step["days"]},
+                plan_days=step["days"],
+            )
+        )
+    return made
+
+
+@transaction.atomic
+def case_plan_set(*, case: Case, plan: list[dict], actor: Any) -> Case:
+    """Change a case's follow-up plan. Steps already scheduled stay (mark them done or not as
+    they happen); new offsets are scheduled at once when the first session exists."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == Case.Status.CLOSED:
+        raise ConsultationError(_("終了した案件の計画は変更できません"))
+    case.plan = clean_plan(plan)
+    case.save(update_fields=["plan"])
+    first = case.sessions.order_by("date", "id").first()
+    made = _plan_follow_ups(case, first) if first else []
+    audit(
+        "consultations.case.plan_set",
+        actor=actor,
+        target=case,
+        data={"plan": [s["days"] for s in case.plan], "scheduled": len(made)},
+    )
     return case
 
 
@@ -246,6 +323,8 @@ def session_record(
             actor=actor,
             is_synthetic=is_synthetic or case.is_synthetic,
         )
+    if case.plan and not case.sessions.exclude(pk=session.pk).exists():
+        _plan_follow_ups(case, session)
     if follow_up_days:
         FollowUp.objects.create(
             case=case,
@@ -263,11 +342,34 @@ def session_record(
 
 
 @transaction.atomic
-def follow_up_add(*, case: Case, due: datetime.date, note: str, actor: Any) -> FollowUp:
+def follow_up_add(
+    *,
+    case: Case,
+    due: datetime.date,
+    note: str,
+    actor: Any,
+    kind: str = FollowUp.Kind.FOLLOW_UP,
+    assignee: str = FollowUp.Assignee.CITY,
+) -> FollowUp:
+    """Add a follow-up or an action (what someone agreed to do, by when)."""
     if due is None:
         raise ConsultationError(_("期日を入力してください"))
-    fu = FollowUp.objects.create(case=case, due=due, note=(note or "").strip()[:300])
-    audit("consultations.follow_up.created", actor=actor, target=fu, data={"case": case.pk})
+    if kind not in FollowUp.Kind.values:
+        raise ConsultationError(_("種類を選んでください"))
+    if assignee not in FollowUp.Assignee.values:
+        raise ConsultationError(_("実施者を選んでください"))
+    note = (note or "").strip()
+    if kind == FollowUp.Kind.ACTION and not note:
+        raise ConsultationError(_("アクションの内容を入力してください"))
+    if case.status == Case.Status.CLOSED:
+        raise ConsultationError(_("終了した案件には追加できません"))
+    fu = FollowUp.objects.create(case=case, due=due, note=note[:300], kind=kind, assignee=assignee)
+    audit(
+        "consultations.follow_up.created",
+        actor=actor,
+        target=fu,
+        data={"case": case.pk, "kind": kind, "assignee": assignee},
+    )
     return fu
 
 
@@ -328,3 +430,41 @@ def referral_outcome(
         data={"outcome": outcome},
     )
     return referral
+
+
+def bookings_remind(*, actor: Any, hours: int = 24, now: datetime.datetime | None = None) -> int:
+    """Send the reminder mail for live bookings whose slot starts within `hours`.
+
+    Each booking is claimed (reminder_sent_at set) in its own short transaction with SKIP
+    LOCKED on PostgreSQL, so two workers running the job at once never mail anyone twice;
+    a mail that fails rolls its claim back and the next run retries it."""
+    from .notifications import send_booking_mail
+
+    now = now or timezone.now()
+    due = Booking.objects.filter(
+        status=Booking.Status.BOOKED,
+        reminder_sent_at__isnull=True,
+        slot__starts__gt=now,
+        slot__starts__lte=now + datetime.timedelta(hours=hours),
+    ).exclude(email="")
+    sent = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        try:
+            with transaction.atomic():
+                claimed = (
+                    Booking.objects.select_for_update(skip_locked=True)
+                    .filter(pk=pk, reminder_sent_at__isnull=True)
+                    .first()
+                )
+                if claimed is None:
+                    continue
+                claimed.reminder_sent_at = timezone.now()
+                claimed.save(update_fields=["reminder_sent_at"])
+                send_booking_mail(booking_id=claimed.pk, action="reminder")
+        except Exception:  # a failed mail un-claims the row; the next run retries it
+            logger.exception("reminder mail failed for %s %s", "Booking", pk)
+            continue
+        sent += 1
+    if sent:
+        audit("consultations.booking.reminded", actor=actor, data={"count": sent, "hours": hours})
+    return sent

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sangyo.core.decorators import require_policy
-from sangyo.registry.models import Business
 
 from . import forms, policies, selectors, services
 from .models import Desk, FollowUp, Referral, Slot
@@ -69,10 +68,8 @@ def book(request, pk):
     form = forms.StaffBookingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        business = Business.objects.filter(pk=d["business"]).first()
-        if business is None:
-            form.add_error("business", _("この番号の事業者はありません"))
-        else:
+        business = d["business"]
+        if business is not None:
             try:
                 services.booking_create(
                     slot=slot,
@@ -94,7 +91,7 @@ def book(request, pk):
 @require_http_methods(["GET", "POST"])
 def cases(request):
     can_manage = policies.can_manage_consultations(request.user)
-    form = forms.CaseForm(request.POST or None)
+    form = forms.CaseForm(request.POST or None, initial={"business": request.GET.get("business")})
     programs = Desk.objects.select_related("program").order_by("id")
     if request.method == "POST":
         if not can_manage:
@@ -102,17 +99,15 @@ def cases(request):
         desk_obj = programs.filter(pk=request.POST.get("desk") or 0).first()
         if form.is_valid():
             d = form.cleaned_data
-            business = Business.objects.filter(pk=d["business"]).first()
-            if business is None:
-                form.add_error("business", _("この番号の事業者はありません"))
-            elif desk_obj is None:
+            if desk_obj is None:
                 form.add_error(None, _("窓口を選んでください"))
             else:
                 case = services.case_create(
-                    business=business,
+                    business=d["business"],
                     program=desk_obj.program,
                     title=d["title"],
                     categories=d["categories"],
+                    plan=d["plan"],
                     owner=request.user,
                     actor=request.user,
                 )
@@ -138,6 +133,9 @@ def _case_forms(case_obj, data=None, action=None):
     return {
         "session_form": bound("session", forms.SessionForm, case=case_obj),
         "follow_up_form": bound("follow_up", forms.FollowUpForm),
+        "plan_form": bound(
+            "plan", forms.PlanForm, initial={"plan": forms.plan_text(case_obj.plan)}
+        ),
         "referral_form": bound("referral", forms.ReferralForm),
         "close_form": bound("close", forms.CloseForm),
     }
@@ -158,7 +156,15 @@ def case(request, pk, _forms=None):
     return render(request, "consultations/staff/case.html", ctx)
 
 
-ACTIONS = {"session", "follow_up", "referral", "close", "follow_up_done", "referral_outcome"}
+ACTIONS = {
+    "session",
+    "follow_up",
+    "plan",
+    "referral",
+    "close",
+    "follow_up_done",
+    "referral_outcome",
+}
 
 
 @manage_required
@@ -196,7 +202,16 @@ def case_action(request, pk, action):
                     actor=user,
                 )
             elif action == "follow_up":
-                services.follow_up_add(case=obj, due=d["due"], note=d["note"], actor=user)
+                services.follow_up_add(
+                    case=obj,
+                    due=d["due"],
+                    note=d["note"],
+                    kind=d["kind"],
+                    assignee=d["assignee"],
+                    actor=user,
+                )
+            elif action == "plan":
+                services.case_plan_set(case=obj, plan=d["plan"], actor=user)
             elif action == "referral":
                 services.referral_create(
                     case=obj, partner=d["partner"], date=d["date"], note=d["note"], actor=user

@@ -41,6 +41,16 @@ EVENTS = [
         20,
         15,
     ),
+    # Needs approval (a company tour for job seekers): registrations wait for staff.
+    (
+        "15-1",
+        "tour",
+        "合成データ 市内企業見学会（承認制）",
+        "Synthetic: Company tour (approval required)",
+        28,
+        15,
+        4,
+    ),
 ]
 
 
@@ -70,6 +80,7 @@ def load_demo(*, strategy) -> int:
             place="合成データ つくば市産業振興センター",
             address="茨城県つくば市（架空）",
             capacity=capacity,
+            approval_required=kind == "tour",
             target_ja="市内の事業者・創業希望者",
             questions=[
                 {"key": "org", "label_ja": "所属", "label_en": "Organisation", "type": "text"},

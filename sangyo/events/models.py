@@ -67,8 +67,10 @@ class Event(Bilingual, models.Model):
 
 class Registration(models.Model):
     class Status(models.TextChoices):
+        PENDING = "pending", _("承認待ち")
         CONFIRMED = "confirmed", _("参加確定")
         WAITLISTED = "waitlisted", _("キャンセル待ち")
+        DECLINED = "declined", _("お断り")
         CANCELLED = "cancelled", _("取消")
         ATTENDED = "attended", _("出席")
 
@@ -91,6 +93,9 @@ class Registration(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     attended_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("承認・お断りの日時"), null=True, blank=True)
+    # Set when the reminder mail is sent, so the hourly job never sends it twice.
+    reminder_sent_at = models.DateTimeField(_("リマインダー送信日時"), null=True, blank=True)
     anonymized_at = models.DateTimeField(null=True, blank=True)
     is_synthetic = models.BooleanField(default=False)
 

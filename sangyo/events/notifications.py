@@ -17,7 +17,7 @@ def send_registration_mail(*, registration_id: int, what: str) -> None:
             "registration": registration,
             "event": registration.event,
             "what": what,
-            "site_url": getattr(settings, "SANGYO_SITE_URL", "").rstrip("/"),
+            "site_url": settings.SANGYO_SITE_URL,
         }
         subject = render_to_string("events/mail/subject.txt", context).strip()
         body = render_to_string("events/mail/body.txt", context)

@@ -14,6 +14,7 @@ def _with_counts(qs):
     return qs.select_related("program", "program__measure").annotate(
         seated=Count("registrations", filter=SEATED_Q),
         waiting=Count("registrations", filter=Q(registrations__status="waitlisted")),
+        pending=Count("registrations", filter=Q(registrations__status="pending")),
     )
 
 

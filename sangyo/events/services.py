@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -38,6 +39,9 @@ EVENT_FIELDS = {
 }
 SEATED = (Registration.Status.CONFIRMED, Registration.Status.ATTENDED)
 ANONYMIZED_NAME = "（削除済み）"
+
+
+logger = logging.getLogger(__name__)
 
 
 class EventError(DomainError):
@@ -128,10 +132,9 @@ def registration_create(
     if not name:
         raise EventError(_("氏名を入力してください"))
     clean = _clean_answers(event, answers or {})
-    seated = event.registrations.filter(status__in=SEATED).count()
-    status = (
-        Registration.Status.CONFIRMED if seated < event.capacity else Registration.Status.WAITLISTED
-    )
+    # With approval required, staff decide first; the seat (or the waitlist place) comes
+    # with the approval.
+    status = Registration.Status.PENDING if event.approval_required else _seat_or_wait(event)
     registration = Registration.objects.create(
         event=event,
         business=business,
@@ -153,6 +156,103 @@ def registration_create(
         pk = registration.pk
         transaction.on_commit(lambda: _mail(pk, "registered"))
     return registration
+
+
+def _seat_or_wait(event: Event) -> str:
+    """Confirmed while seats remain, else waitlisted. The caller holds the event's lock."""
+    seated = event.registrations.filter(status__in=SEATED).count()
+    if seated < event.capacity:
+        return Registration.Status.CONFIRMED
+    return Registration.Status.WAITLISTED
+
+
+@transaction.atomic
+def registration_approve(*, registration: Registration, actor: Any) -> Registration:
+    """Approve a registration waiting for approval: a seat if one is free, else the end of
+    the waitlist (in order of approval). The registrant is told either way."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.get(pk=registration.pk)
+    if registration.status != Registration.Status.PENDING:
+        raise EventError(_("承認待ちの申込だけ承認できます"))
+    registration.status = _seat_or_wait(event)
+    registration.decided_at = timezone.now()
+    if registration.status == Registration.Status.WAITLISTED:
+        # The waitlist is first come, first served from the moment of approval.
+        registration.created_at = registration.decided_at
+    registration.save(update_fields=["status", "decided_at", "created_at"])
+    audit(
+        "events.registration.approved",
+        actor=actor,
+        target=registration,
+        data={"event": event.pk, "status": registration.status},
+    )
+    if registration.email:
+        pk = registration.pk
+        transaction.on_commit(lambda: _mail(pk, "approved"))
+    return registration
+
+
+@transaction.atomic
+def registration_decline(
+    *, registration: Registration, actor: Any, reason: str = ""
+) -> Registration:
+    """Decline a registration waiting for approval (e.g. outside the event's target)."""
+    Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.get(pk=registration.pk)
+    if registration.status != Registration.Status.PENDING:
+        raise EventError(_("承認待ちの申込だけお断りにできます"))
+    registration.status = Registration.Status.DECLINED
+    registration.decided_at = timezone.now()
+    registration.save(update_fields=["status", "decided_at"])
+    audit(
+        "events.registration.declined",
+        actor=actor,
+        target=registration,
+        data={"event": registration.event_id, "reason": (reason or "").strip()[:300]},
+    )
+    if registration.email:
+        pk = registration.pk
+        transaction.on_commit(lambda: _mail(pk, "declined"))
+    return registration
+
+
+def registrations_remind(
+    *, actor: Any, hours: int = 24, now: datetime.datetime | None = None
+) -> int:
+    """Send the reminder mail to confirmed registrants of events starting within `hours`.
+
+    Each registration is claimed (reminder_sent_at set) in its own short transaction with
+    SKIP LOCKED on PostgreSQL, so two workers running the job at once never mail anyone
+    twice, and a failed mail is retried by the next run."""
+    now = now or timezone.now()
+    due = Registration.objects.filter(
+        status=Registration.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        anonymized_at__isnull=True,
+        event__starts_at__gt=now,
+        event__starts_at__lte=now + datetime.timedelta(hours=hours),
+    ).exclude(email="")
+    sent = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        try:
+            with transaction.atomic():
+                claimed = (
+                    Registration.objects.select_for_update(skip_locked=True)
+                    .filter(pk=pk, reminder_sent_at__isnull=True)
+                    .first()
+                )
+                if claimed is None:
+                    continue
+                claimed.reminder_sent_at = timezone.now()
+                claimed.save(update_fields=["reminder_sent_at"])
+                _mail(claimed.pk, "reminder")
+        except Exception:  # a failed mail un-claims the row; the next run retries it
+            logger.exception("reminder mail failed for %s %s", "Registration", pk)
+            continue
+        sent += 1
+    if sent:
+        audit("events.registration.reminded", actor=actor, data={"count": sent, "hours": hours})
+    return sent
 
 
 def waiting_position(registration: Registration) -> int | None:
@@ -179,6 +279,8 @@ def registration_cancel(*, token: str, actor: Any = "public") -> Registration:
         return registration
     if registration.status == Registration.Status.ATTENDED:
         raise EventError(_("出席済みの申込は取り消せません"))
+    if registration.status == Registration.Status.DECLINED:
+        raise EventError(_("お断りした申込は取り消せません"))
     was_seated = registration.status == Registration.Status.CONFIRMED
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = timezone.now()
@@ -244,6 +346,10 @@ def survey_submit(
 ) -> SurveyResponse:
     if registration.status == Registration.Status.CANCELLED:
         raise EventError(_("取り消した申込ではアンケートに回答できません"))
+    if registration.status not in SEATED:
+        raise EventError(_("アンケートは参加が確定した方にお願いしています"))
+    if timezone.now() < registration.event.starts_at:
+        raise EventError(_("アンケートはイベントの開始後に回答できます"))
     if not 1 <= int(rating) <= 5:
         raise EventError(_("満足度は1から5で選んでください"))
     if SurveyResponse.objects.filter(registration=registration).exists():

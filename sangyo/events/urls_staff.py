@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.staff_detail, name="detail"),
     path("<int:pk>/edit/", views.staff_edit, name="edit"),
     path("<int:pk>/checkin/", views.staff_checkin, name="checkin"),
+    path("<int:pk>/registrations/<int:rid>/decide/", views.staff_decide, name="decide"),
 ]

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sangyo.core.decorators import require_policy
 from sangyo.core.tabular import write_csv
@@ -162,8 +163,10 @@ def survey(request, token: str):
     if registration is None or registration.status == Registration.Status.CANCELLED:
         raise Http404
     answered = _has_survey(registration)
+    not_yet = timezone.now() < registration.event.starts_at
+    not_seated = registration.status not in services.SEATED
     form = SurveyForm(request.POST or None)
-    if request.method == "POST" and not answered and form.is_valid():
+    if request.method == "POST" and not (answered or not_yet or not_seated) and form.is_valid():
         try:
             services.survey_submit(
                 registration=registration,
@@ -182,6 +185,8 @@ def survey(request, token: str):
             "event": registration.event,
             "form": form,
             "answered": answered,
+            "not_yet": not_yet,
+            "not_seated": not_seated,
         },
     )
 
@@ -226,12 +231,27 @@ OPENDATA_HEADER = [
     "URL",
     "備考",
 ]
-CITY_CODE = "082201"
-PREFECTURE = "茨城県"
-CITY = "つくば市"
+
+
+def _city() -> tuple[str, str, str]:
+    """(6-digit 全国地方公共団体コード, prefecture, municipality) of the current strategy, so
+    another city's events carry its own codes."""
+    from sangyo.core.codes import lg_code6
+    from sangyo.strategy.models import Strategy
+
+    strategy = Strategy.objects.filter(is_current=True).first()
+    if strategy is None:
+        return "", "", ""
+    code = strategy.municipality_code
+    return (
+        lg_code6(code) if len(code) == 5 else code,
+        strategy.prefecture_ja,
+        strategy.municipality_name_ja,
+    )
 
 
 def opendata_csv(request):
+    CITY_CODE, PREFECTURE, CITY = _city()
     rows = []
     for n, event in enumerate(selectors.upcoming_events(), start=1):
         starts = event.starts_at.astimezone(TOKYO)
@@ -329,6 +349,39 @@ def staff_detail(request, pk: int):
             "can_manage": policies.can_manage_events(request.user),
         },
     )
+
+
+@require_policy(policies.can_manage_events)
+@require_POST
+def staff_decide(request, pk: int, rid: int):
+    """Approve or decline one registration of an event that needs approval."""
+    event = _event_or_404(pk)
+    registration = event.registrations.filter(pk=rid).first()
+    if registration is None:
+        raise Http404
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve":
+            registration = services.registration_approve(
+                registration=registration, actor=request.user
+            )
+            messages.success(
+                request,
+                _("%(name)s さんを承認しました（%(status)s）")
+                % {"name": registration.name, "status": registration.get_status_display()},
+            )
+        elif decision == "decline":
+            services.registration_decline(
+                registration=registration, actor=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(
+                request, _("%(name)s さんをお断りにしました") % {"name": registration.name}
+            )
+        else:
+            messages.error(request, _("承認するかお断りするかを選んでください"))
+    except services.EventError as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{reverse('events_staff:detail', args=[event.pk])}#registrations")
 
 
 @require_policy(policies.can_manage_events)

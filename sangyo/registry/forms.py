@@ -464,3 +464,67 @@ class DelegationForm(forms.Form):
             raise forms.ValidationError(_("自分自身には委任できません"))
         self.proxy = user
         return self.cleaned_data["email"]
+
+
+def business_lookup(text: str, *, limit: int = 8) -> tuple[Business | None, list[Business]]:
+    """Find one business from what staff typed: its 事業者番号 (台帳の番号), its 13-digit
+    法人番号, or its name (exact, else the only partial match). Returns (the business, the
+    candidates); when several match, the business is None and the candidates say which."""
+    from sangyo.core.text import normalize_for_match
+
+    raw = (text or "").strip()
+    if not raw:
+        return None, []
+    digits = normalize_for_match(raw).replace("-", "")
+    if digits.isdigit() and len(digits) == 13:
+        found = Business.objects.filter(corporate_number=digits).first()
+        return found, [found] if found else []
+    if digits.isdigit() and len(digits) < 13:
+        found = Business.objects.filter(pk=int(digits)).first()
+        return found, [found] if found else []
+    key = normalize_for_match(raw)
+    exact = list(Business.objects.filter(search_name=key).order_by("id")[: limit + 1])
+    if len(exact) == 1:
+        return exact[0], exact
+    if exact:
+        return None, exact[:limit]
+    partial = list(
+        Business.objects.filter(search_name__contains=key).order_by("search_kana", "id")[
+            : limit + 1
+        ]
+    )
+    if len(partial) == 1:
+        return partial[0], partial
+    return None, partial[:limit]
+
+
+class BusinessLookupField(forms.CharField):
+    """A business typed as 事業者番号, 法人番号 or name; cleans to the Business, and when the
+    text is ambiguous says which businesses it could be (with their numbers to type)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("事業者"))
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault(
+            "help_text", _("事業者番号、法人番号（13桁）または事業者名で指定してください")
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        found, candidates = business_lookup(value)
+        if found is not None:
+            return found
+        if not candidates:
+            raise forms.ValidationError(
+                gettext("「%(text)s」に当たる事業者は台帳にありません") % {"text": value},
+                code="not_found",
+            )
+        listed = "、".join(f"{b.name}（{b.pk}）" for b in candidates)
+        raise forms.ValidationError(
+            gettext("「%(text)s」に当たる事業者が複数あります。番号で指定してください: %(list)s")
+            % {"text": value, "list": listed},
+            code="ambiguous",
+        )

@@ -39,6 +39,14 @@ RULES = {
         lambda o: f"{STAFF}/{o['events_event'].pk}/checkin/",
         EDITORS,
     ),
+    # Deciding needs a decision; without one, managers are sent back with a message.
+    "events_staff:decide": (
+        "post",
+        lambda o: (
+            f"{STAFF}/{o['events_event'].pk}/registrations/{o['events_registration'].pk}/decide/"
+        ),
+        {**EDITORS, "admin": 302, "officer": 302},
+    ),
 }
 
 

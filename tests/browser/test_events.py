@@ -1,6 +1,7 @@
 """An event from the public's side to the officer's: register in a browser, check in at the
 door by confirmation code, answer the survey; axe on every public page on the way."""
 
+import datetime
 import re
 
 import pytest
@@ -82,6 +83,16 @@ def test_register_check_in_and_answer_the_survey(browser, page, setup):
 
     registration = Registration.objects.get(code=code)
     assert registration.status == "attended"
+
+    # The survey opens once the event has begun: before, the page says when.
+    page.goto(f"{site}/events/survey/{registration.token}/")
+    expect(page.get_by_text("イベントの開始後")).to_be_visible()
+    from django.utils import timezone
+
+    from sangyo.events.models import Event
+
+    past = timezone.now() - datetime.timedelta(hours=1)
+    Event.objects.filter(pk=event.pk).update(starts_at=past, ends_at=past)
 
     page.goto(f"{site}/events/survey/{registration.token}/")
     assert serious_violations(page) == []

@@ -88,9 +88,22 @@ def test_attendance_writes_one_support_record_for_a_business(tsukuba):
     assert SupportRecord.objects.count() == 1
 
 
+def _has_started(event):
+    from sangyo.events.models import Event
+
+    past = timezone.now() - datetime.timedelta(hours=1)
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=past, ends_at=past + datetime.timedelta(minutes=30)
+    )
+
+
 def test_survey_once_per_registration(tsukuba):
     event = make_event(strategy=tsukuba)
     reg = _register(event, 1)
+    with pytest.raises(services.EventError, match="開始後"):
+        services.survey_submit(registration=reg, rating=4)
+    _has_started(event)
+    reg.refresh_from_db()
     services.survey_submit(registration=reg, rating=4, comment="良かった")
     with pytest.raises(services.EventError):
         services.survey_submit(registration=reg, rating=5)
@@ -134,7 +147,11 @@ def test_demo_is_idempotent(tsukuba):
     from sangyo.events.models import Event
 
     business()
-    assert load_demo(strategy=tsukuba) == 3
+    assert load_demo(strategy=tsukuba) == 4
     assert load_demo(strategy=tsukuba) == 0
-    assert Event.objects.filter(is_synthetic=True).count() == 3
+    assert Event.objects.filter(is_synthetic=True).count() == 4
     assert Registration.objects.filter(status="waitlisted").exists()
+    # The company tour needs approval: its registrations wait for staff.
+    tour = Event.objects.get(kind="tour", is_synthetic=True)
+    assert tour.approval_required
+    assert set(tour.registrations.values_list("status", flat=True)) == {"pending"}

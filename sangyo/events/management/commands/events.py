@@ -1,5 +1,5 @@
 """`sangyo events purge [--days N]`: anonymise registrants' personal data N days (default
-365) after their event ended. Counts and statuses stay; running it twice changes nothing."""
+SANGYO_EVENT_RETENTION_DAYS, 365) after their event ended. Counts and statuses stay; running it twice changes nothing."""
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
@@ -13,9 +13,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         purge = sub.add_parser("purge", help="anonymise registrations of events ended N days ago")
-        purge.add_argument("--days", type=int, default=365)
+        purge.add_argument("--days", type=int, default=None)
 
     def handle(self, *args, action, days, **options):
+        from django.conf import settings
+
+        days = days if days is not None else settings.SANGYO_EVENT_RETENTION_DAYS
         count = registrations_purge(days=days, actor="cli")
         self.stdout.write(
             _("%(n)s件の申込の個人情報を削除しました（イベント終了から%(days)s日経過）")
