@@ -48,3 +48,36 @@ def test_parallel_bookings_of_one_slot_let_exactly_one_through(tsukuba):
     assert Booking.objects.filter(slot=slot).count() == 1
     slot.refresh_from_db()
     assert slot.status == Slot.Status.BOOKED
+
+
+def test_parallel_reminder_runs_mail_each_booking_once(tsukuba):
+    """Two schedulers firing at once (e.g. beat restarted mid-run) never send a reminder
+    twice: each booking is claimed with SKIP LOCKED before its mail goes out."""
+    import datetime
+
+    from django.core import mail
+    from django.utils import timezone
+
+    desk = f.desk(tsukuba)
+    for n in range(12):
+        slot = f.slot(desk, days=0)
+        start = timezone.now() + datetime.timedelta(hours=2, minutes=n)
+        Slot.objects.filter(pk=slot.pk).update(
+            starts=start, ends=start + datetime.timedelta(hours=1)
+        )
+        services.booking_create(
+            slot=slot, business=business(), actor="t", name="合成", email=f"r{n}@example.test"
+        )
+    mail.outbox.clear()
+
+    def run(_):
+        try:
+            return services.bookings_remind(actor="test", hours=24)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        sent = list(pool.map(run, range(4)))
+    assert sum(sent) == 12
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"r{n}@example.test" for n in range(12))
+    assert Booking.objects.filter(reminder_sent_at__isnull=True).count() == 0
