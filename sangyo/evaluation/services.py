@@ -204,6 +204,7 @@ def _missing_judgement(sheet: Sheet) -> list[str]:
 @transaction.atomic
 def sheet_transition(*, sheet: Sheet, target: str, actor) -> Sheet:
     sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
+    _refuse_frozen(sheet)
     step = next((t for t in TRANSITIONS if t.source == sheet.status and t.target == target), None)
     if step is None:
         raise EvaluationError(_("この状態からは、その操作はできません。"))

@@ -173,8 +173,10 @@ def staff_prepare(request):
     try:
         fy = int(request.POST.get("fiscal_year", ""))
     except ValueError:
-        raise Http404 from None
-    _year_ok(strategy, fy)
+        fy = 0
+    if not (strategy.start_fy <= fy <= strategy.end_fy):
+        messages.error(request, _("年度を選んでください。"))
+        return redirect("evaluation_staff:list")
     created = services.sheets_prepare(strategy=strategy, fiscal_year=fy, actor=request.user)
     messages.success(request, _("評価シートを%(n)s件作成しました。") % {"n": len(created)})
     return redirect(reverse("evaluation_staff:list") + f"?fy={fy}")
