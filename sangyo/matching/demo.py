@@ -209,8 +209,7 @@ def load_demo(*, strategy) -> str:
             contact_consent=True,
             is_synthetic=True,
         )
-        services.posting_moderate(posting=posting, action="publish", actor=actor)
-        postings.append(posting)
+        postings.append(services.posting_moderate(posting=posting, action="publish", actor=actor))
     # One pending posting stays in the staff queue.
     services.posting_create(
         business=businesses[-1],
@@ -337,8 +336,7 @@ def load_demo(*, strategy) -> str:
             ends_on=end,
             is_synthetic=True,
         )
-        services.job_moderate(job=job, action="publish", actor=actor)
-        jobs.append(job)
+        jobs.append(services.job_moderate(job=job, action="publish", actor=actor))
     applications = [
         services.job_apply(
             job=jobs[1],
