@@ -250,7 +250,6 @@ TRANSITIONS = {
     (Moderation.HIDDEN, "publish"): Moderation.PUBLISHED,
     (Moderation.REJECTED, "publish"): Moderation.PUBLISHED,
 }
-ACTION_LABELS = {"publish": _("公開"), "reject": _("差戻し"), "hide": _("非表示")}
 
 
 def _moderate(obj, *, action: str, actor: Any, reason: str, code: str):
