@@ -57,6 +57,8 @@ def built(evaluation_data):
 
 @pytest.mark.django_db
 def test_pdf_pages_render_japanese_with_noto_cjk(built):
+    # The whole strategy's report (figures, PDF, Excel, storage) well within 30 s.
+    assert built.elapsed < 30
     data = built.pdf.open("rb").read()
     pdf = pdfium.PdfDocument(data)
     assert len(pdf) == built.pages >= 20
@@ -173,6 +175,51 @@ def test_every_figure_matches_pages_open_data_excel_and_pdf(built, client):
     assert checked == len(published)
 
 
+def check_schema(value, schema, where="$"):
+    """A small JSON Schema check (type, const, enum, required, properties, items): enough
+    to keep the documented schema and the output in step without a new dependency."""
+    types = schema.get("type")
+    if types:
+        names = {
+            "object": dict,
+            "array": list,
+            "string": str,
+            "boolean": bool,
+            "null": type(None),
+            "integer": int,
+            "number": (int, float),
+        }
+        allowed = [types] if isinstance(types, str) else types
+        ok = any(
+            isinstance(value, names[t])
+            and not (t in ("integer", "number") and isinstance(value, bool))
+            for t in allowed
+        )
+        assert ok, f"{where}: {value!r} is not {allowed}"
+    if "const" in schema:
+        assert value == schema["const"], where
+    if "enum" in schema:
+        assert value in schema["enum"], f"{where}: {value!r} not in {schema['enum']}"
+    if isinstance(value, dict):
+        for key in schema.get("required", []):
+            assert key in value, f"{where}: missing {key}"
+        for key, sub in schema.get("properties", {}).items():
+            if key in value:
+                check_schema(value[key], sub, f"{where}.{key}")
+        if schema.get("additionalProperties") is False:
+            assert set(value) <= set(schema.get("properties", {})), where
+    if isinstance(value, list) and "items" in schema:
+        for n, item in enumerate(value):
+            check_schema(item, schema["items"], f"{where}[{n}]")
+
+
+@pytest.mark.django_db
+def test_open_data_follows_its_documented_schema(evaluation_data, client):
+    schema = client.get("/evaluation/opendata.schema.json").json()
+    for fy in (2025, 2026):
+        check_schema(client.get(f"/evaluation/{fy}/opendata.json").json(), schema)
+
+
 @pytest.mark.django_db
 def test_survey_results_reach_the_sheet(evaluation_data, client):
     year = selectors.year_figures(evaluation_data, FY, public=True)
@@ -211,8 +258,3 @@ def test_report_generated_as_background_job_and_downloadable(
     client.force_login(users["viewer"])
     assert client.get("/staff/evaluation/reports/").status_code == 200
     assert client.post("/staff/evaluation/reports/", {"fiscal_year": FY}).status_code == 404
-
-
-@pytest.mark.django_db
-def test_report_for_the_whole_strategy_is_fast(built):
-    assert built.elapsed < 30
