@@ -6,6 +6,7 @@ midnight even before `sangyo matching expire` runs."""
 
 from __future__ import annotations
 
+import datetime
 import re
 import threading
 import uuid
@@ -148,7 +149,26 @@ class Suggestion:
 
 
 _lock = threading.Lock()
-_state: dict = {"version": None, "indexes": {}}
+_state: dict = {"version": None, "indexes": {}, "built_at": None, "synced_at": None}
+# A full rebuild refreshes the IDF weights; between rebuilds, changed postings are applied
+# one by one. SYNC_MARGIN covers transactions that committed after a sync although their
+# `updated_at` is earlier (re-applying a posting is harmless).
+FULL_REBUILD_AFTER = datetime.timedelta(minutes=30)
+FULL_REBUILD_CHANGES = 0.05
+SYNC_MARGIN = datetime.timedelta(minutes=2)
+_COLUMNS = (
+    "pk",
+    "kind",
+    "category",
+    "region",
+    "jsic_code",
+    "starts_on",
+    "ends_on",
+    "business_id",
+    "keywords",
+    "vector",
+    "status",
+)
 
 
 def _index_version() -> str:
@@ -160,37 +180,64 @@ def _index_version() -> str:
 
 
 def _meta(row) -> tuple:
-    _pk, _kind, category, region, jsic, starts_on, ends_on, business_id, keywords, _vec = row
+    _pk, _kind, category, region, jsic, starts_on, ends_on, business_id, keywords = row[:9]
     return (category, region, (jsic or "")[:2], starts_on, ends_on, business_id, keywords)
 
 
+def _build(now) -> None:
+    rows = Posting.objects.filter(status=Moderation.PUBLISHED).values_list(*_COLUMNS)
+    by_kind: dict[str, list] = {k: [] for k in Posting.Kind.values}
+    for row in rows.iterator(chunk_size=5000):
+        by_kind[row[1]].append((row[0], _meta(row), row[9] or {}))
+    _state["indexes"] = {k: similarity.Index(v) for k, v in by_kind.items()}
+    _state["built_at"] = _state["synced_at"] = now
+
+
+def _sync(now) -> None:
+    """Apply the postings changed since the last sync (published → add or replace, anything
+    else → remove)."""
+    since = _state["synced_at"] - SYNC_MARGIN
+    indexes = _state["indexes"]
+    for row in Posting.objects.filter(updated_at__gte=since).values_list(*_COLUMNS):
+        for kind, index in indexes.items():
+            if row[10] == Moderation.PUBLISHED and row[1] == kind:
+                index.upsert(row[0], _meta(row), row[9] or {})
+            else:
+                index.remove(row[0])
+    _state["synced_at"] = now
+
+
 def indexes() -> dict[str, similarity.Index]:
-    """The in-memory indexes of published postings, one per kind, rebuilt when a posting
-    changed anywhere (services bump a version in the shared cache)."""
+    """The in-memory indexes of published postings, one per kind. When a posting changed
+    anywhere (services bump a version in the shared cache), the changed postings are applied
+    to the index; it is rebuilt in full when it is old or has drifted by many changes."""
     version = _index_version()
     if _state["version"] == version:
         return _state["indexes"]
     with _lock:
         if _state["version"] == version:
             return _state["indexes"]
-        rows = Posting.objects.filter(status=Moderation.PUBLISHED).values_list(
-            "pk",
-            "kind",
-            "category",
-            "region",
-            "jsic_code",
-            "starts_on",
-            "ends_on",
-            "business_id",
-            "keywords",
-            "vector",
-        )
-        by_kind: dict[str, list] = {k: [] for k in Posting.Kind.values}
-        for row in rows.iterator(chunk_size=5000):
-            by_kind[row[1]].append((row[0], _meta(row), row[9] or {}))
-        _state["indexes"] = {k: similarity.Index(v) for k, v in by_kind.items()}
+        now = timezone.now()
+        built = _state["built_at"]
+        if (
+            built is None
+            or now - built > FULL_REBUILD_AFTER
+            or any(
+                i.changes > max(50, i.size * FULL_REBUILD_CHANGES)
+                for i in _state["indexes"].values()
+            )
+        ):
+            _build(now)
+        else:
+            _sync(now)
         _state["version"] = version
         return _state["indexes"]
+
+
+def reset_indexes() -> None:
+    """Forget the in-memory indexes (tests, or after a bulk import)."""
+    with _lock:
+        _state.update(version=None, indexes={}, built_at=None, synced_at=None)
 
 
 _KEYWORD_SPLIT = re.compile(r"[\s,、，・/／]+")
@@ -239,33 +286,31 @@ def suggestions_for(posting: Posting, *, limit: int = 5, today=None) -> list[Sug
         score += 0.1 if my_jsic and jsic == my_jsic else 0.0
         scored.append((score, doc.pk, cosine, shared, keywords))
     scored.sort(key=lambda s: (-s[0], -s[1]))
-    top = scored[:limit]
+    # A few more candidates than needed: the index may still hold a posting that was hidden
+    # a moment ago in another process; the database has the last word.
+    top = scored[: limit * 3]
+    objects = public_postings(today).in_bulk([t[1] for t in top])
+    top = [t for t in top if t[1] in objects][:limit]
     if len(top) < limit:
         # Too little shared text: fill with recent postings of the same category.
-        extra = (
+        extra = list(
             public_postings(today)
             .filter(kind=opposite, category=posting.category)
             .exclude(business_id=posting.business_id)
             .exclude(pk__in=seen | {posting.pk})
-            .order_by("-starts_on", "-id")
-            .values_list("pk", "keywords")[: limit - len(top)]
+            .order_by("-starts_on", "-id")[: limit - len(top)]
         )
-        top += [(0.2, pk, 0.0, [], kw) for pk, kw in extra]
-    objects = public_postings(today).in_bulk([t[1] for t in top])
+        objects |= {p.pk: p for p in extra}
+        top += [(0.2, p.pk, 0.0, [], p.keywords) for p in extra]
     mine = _keywords(posting.keywords)
-    out = []
-    for score, pk, cosine, shared, keywords in top:
-        other = objects.get(pk)
-        if other is None:
-            continue
-        out.append(
-            Suggestion(
-                other,
-                round(score, 3),
-                _reasons(posting, other, cosine, shared, mine & _keywords(keywords)),
-            )
+    return [
+        Suggestion(
+            objects[pk],
+            round(score, 3),
+            _reasons(posting, objects[pk], cosine, shared, mine & _keywords(keywords)),
         )
-    return out
+        for score, pk, cosine, shared, keywords in top
+    ]
 
 
 def _reasons(posting, other, cosine, shared, common_keywords) -> list[str]:

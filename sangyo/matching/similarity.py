@@ -74,12 +74,33 @@ class Index:
         self.df = df
         self.docs: list[Doc] = []
         self.postings: dict[str, list[tuple[int, float]]] = {}
+        self.position: dict[int, int] = {}  # pk → index in docs of its live version
+        self.dead: set[int] = set()  # positions of replaced or removed documents
         for pk, meta, vec in rows:
-            weights = self._weigh(vec)
-            i = len(self.docs)
-            self.docs.append(Doc(pk, meta, weights))
-            for t, w in weights.items():
-                self.postings.setdefault(t, []).append((i, w))
+            self._append(pk, meta, vec)
+
+    def _append(self, pk: int, meta: tuple, vec: dict[str, int]) -> None:
+        weights = self._weigh(vec)
+        i = len(self.docs)
+        self.docs.append(Doc(pk, meta, weights))
+        self.position[pk] = i
+        for t, w in weights.items():
+            self.postings.setdefault(t, []).append((i, w))
+
+    def remove(self, pk: int) -> None:
+        i = self.position.pop(pk, None)
+        if i is not None:
+            self.dead.add(i)
+
+    def upsert(self, pk: int, meta: tuple, vec: dict[str, int]) -> None:
+        """Add or replace one document, weighted with the IDF of the last full build (the
+        drift is small for a few changes; callers rebuild in full from time to time)."""
+        self.remove(pk)
+        self._append(pk, meta, vec)
+
+    @property
+    def changes(self) -> int:
+        return len(self.dead) + len(self.docs) - self.size
 
     def _weigh(self, vec: dict[str, int]) -> dict[str, float]:
         raw = {
@@ -106,6 +127,8 @@ class Index:
             qw = q[t]
             for i, w in self.postings[t]:
                 scores[i] = get(i, 0.0) + qw * w
+        for i in self.dead:
+            scores.pop(i, None)
         best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
         out = []
         for i, s in best:

@@ -330,3 +330,20 @@ def test_suggestions_prefer_complementary_similar_postings_with_reasons():
     # A hidden posting drops out of suggestions at once.
     services.posting_moderate(posting=good, action="hide", actor="test", reason="x")
     assert good.pk not in [s.posting.pk for s in selectors.suggestions_for(need)]
+
+
+def test_index_follows_changes_without_a_full_rebuild():
+    need = f.posting(
+        purpose="order", keywords="レーザー加工", title_ja="合成データ レーザー加工の発注"
+    )
+    f.posting(purpose="take_order", keywords="溶接", title_ja="合成データ 溶接を受注します")
+    selectors.suggestions_for(need)
+    built_at = selectors._state["built_at"]
+    fresh = f.posting(
+        purpose="take_order", keywords="レーザー加工", title_ja="合成データ レーザー加工を受注"
+    )
+    assert selectors.suggestions_for(need)[0].posting.pk == fresh.pk
+    assert selectors._state["built_at"] == built_at  # applied, not rebuilt
+    services.posting_moderate(posting=fresh, action="hide", actor="test", reason="x")
+    assert fresh.pk not in [s.posting.pk for s in selectors.suggestions_for(need)]
+    assert selectors._state["built_at"] == built_at
