@@ -229,3 +229,24 @@ def test_measure_page_links_its_published_sheets(evaluation_data, client):
     assert "この施策の評価" in page
     assert f"/evaluation/sheets/{v2.pk}/" in page and f"/evaluation/sheets/{latest.pk}/" in page
     assert f"/evaluation/sheets/{v2.previous_id}/" not in page  # the newest version only
+
+
+@pytest.mark.django_db
+def test_registered_signal_sources_reach_the_sheet(evaluation_data, client):
+    from sangyo.evaluation import contrib
+
+    def demand(*, strategy, fiscal_year):
+        return [
+            contrib.Signal("test.demand", "05", "合成 需要シグナル", 42, "件"),
+            contrib.Signal("test.demand", None, "戦略全体", 1),
+        ]
+
+    contrib.register_signal_source("test.demand", demand)
+    try:
+        year = selectors.year_figures(evaluation_data, 2026, public=True)
+        mf = year.for_measure(sheet_of(evaluation_data, "05").measure_id)
+        assert [s.label for s in mf.signals] == ["合成 需要シグナル"]
+        page = client.get(f"/evaluation/sheets/{mf.sheet.pk}/").content.decode()
+        assert "合成 需要シグナル：42件" in page
+    finally:
+        contrib._SOURCES.pop("test.demand", None)
