@@ -250,3 +250,17 @@ def test_registered_signal_sources_reach_the_sheet(evaluation_data, client):
         assert "合成 需要シグナル：42件" in page
     finally:
         contrib._SOURCES.pop("test.demand", None)
+
+
+@pytest.mark.django_db
+def test_pages_run_a_bounded_number_of_queries(
+    evaluation_data, client, users, django_assert_max_num_queries
+):
+    sheet = sheet_of(evaluation_data, "05")
+    with django_assert_max_num_queries(25):
+        assert client.get("/evaluation/2026/").status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(f"/evaluation/sheets/{sheet.pk}/").status_code == 200
+    client.force_login(users["viewer"])
+    with django_assert_max_num_queries(30):
+        assert client.get(f"/staff/evaluation/sheets/{sheet.pk}/").status_code == 200
