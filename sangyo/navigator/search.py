@@ -269,46 +269,67 @@ class Results:
         return max(1, -(-self.total // self.per_page))
 
 
+SYNONYM_CACHE_KEY = "navigator:synonyms:v1"
+
+
 def synonym_groups() -> list[list[str]]:
-    return [s.term_list() for s in Synonym.objects.filter(is_active=True)]
+    """The active synonym groups, cached (the cache is cleared when a synonym changes)."""
+    from django.core.cache import cache
+
+    groups = cache.get(SYNONYM_CACHE_KEY)
+    if groups is None:
+        groups = [s.term_list() for s in Synonym.objects.filter(is_active=True)]
+        cache.set(SYNONYM_CACHE_KEY, groups, 600)
+    return groups
 
 
-def _search_ids(expression: str, lang: str, kinds, limit: int, offset: int):
-    """(total, [(doc id, rank)]) best first."""
+def forget_synonyms(**kwargs) -> None:
+    from django.core.cache import cache
+
+    cache.delete(SYNONYM_CACHE_KEY)
+
+
+COLUMNS = "d.id, d.kind, d.object_id, d.lang, d.title, d.body, d.url, d.source"
+
+
+def _search_rows(expression: str, lang: str, kinds, limit: int, offset: int):
+    """(total, rows) best first; each row is (id, kind, object_id, lang, title, body, url,
+    source, rank). One query: the total comes from a window count over the matches."""
     kind_sql, kind_params = "", []
     if kinds:
         kind_sql = " AND d.kind IN (" + ",".join(["%s"] * len(kinds)) + ")"
         kind_params = list(kinds)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            base = (
+            # The planner underrates the GIN index for tsquery matches (it prices @@ like a
+            # cheap operator and prefers a sequential scan, several times slower even at a
+            # few thousand documents), so sequential scans are off for this one statement.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            sql = (
+                f"SELECT {COLUMNS}, ts_rank(d.tsv, q) AS r, count(*) OVER () "
                 "FROM navigator_searchdocument d, to_tsquery('simple', %s) q "
-                "WHERE d.lang = %s AND d.tsv @@ q" + kind_sql
+                "WHERE d.tsv @@ q AND d.lang = %s" + kind_sql + " "
+                "ORDER BY r DESC, d.id LIMIT %s OFFSET %s"
             )
-            params = [expression, lang, *kind_params]
-            cursor.execute("SELECT count(*) " + base, params)
-            total = cursor.fetchone()[0]
-            cursor.execute(
-                "SELECT d.id, ts_rank(d.tsv, q) AS r "
-                + base
-                + " ORDER BY r DESC, d.id LIMIT %s OFFSET %s",
-                [*params, limit, offset],
+            cursor.execute(sql, [expression, lang, *kind_params, limit, offset])
+            rows = cursor.fetchall()
+            cursor.execute("SET LOCAL enable_seqscan = on")
+            sign = 1.0
+        else:
+            # bm25() may not sit beside a window function: rank in a materialised step.
+            sql = (
+                "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(navigator_fts, 5.0, 1.0) AS r "
+                "FROM navigator_fts WHERE navigator_fts MATCH %s) "
+                f"SELECT {COLUMNS}, m.r, count(*) OVER () "
+                "FROM m JOIN navigator_searchdocument d ON d.id = m.id "
+                "WHERE d.lang = %s" + kind_sql + " "
+                "ORDER BY m.r, d.id LIMIT %s OFFSET %s"
             )
-            return total, [(i, float(r)) for i, r in cursor.fetchall()]
-        base = (
-            "FROM navigator_fts JOIN navigator_searchdocument d ON d.id = navigator_fts.rowid "
-            "WHERE navigator_fts MATCH %s AND d.lang = %s" + kind_sql
-        )
-        params = [expression, lang, *kind_params]
-        cursor.execute("SELECT count(*) " + base, params)
-        total = cursor.fetchone()[0]
-        cursor.execute(
-            "SELECT d.id, bm25(navigator_fts, 5.0, 1.0) AS r "
-            + base
-            + " ORDER BY r, d.id LIMIT %s OFFSET %s",
-            [*params, limit, offset],
-        )
-        return total, [(i, -float(r)) for i, r in cursor.fetchall()]
+            cursor.execute(sql, [expression, lang, *kind_params, limit, offset])
+            rows = cursor.fetchall()
+            sign = -1.0  # bm25: lower is better
+    total = rows[0][-1] if rows else 0
+    return total, [(*row[:8], sign * float(row[8])) for row in rows]
 
 
 def search(
@@ -339,25 +360,26 @@ def search(
     else:
         expression = text.fts5_expression(parsed)
     kinds = [k for k in (kinds or []) if k in KINDS]
-    total, ranked = _search_ids(expression, lang, kinds, per_page, (page - 1) * per_page)
+    with transaction.atomic():
+        total, rows = _search_rows(expression, lang, kinds, per_page, (page - 1) * per_page)
+        if not rows and page > 1:  # past the last page: the total still matters for paging
+            total, _ = _search_rows(expression, lang, kinds, 1, 0)
     if total == 0 and count_missing:
         record_missed(q)
-    rows = SearchDocument.objects.in_bulk([i for i, _ in ranked])
     words = text.query_words(parsed)
     hits = []
-    for doc_id, rank in ranked:
-        d = rows[doc_id]
-        label = KIND_LABELS.get(d.kind, (d.kind, d.kind))
+    for _id, kind, object_id, doc_lang, title, body, url, source, rank in rows:
+        label = KIND_LABELS.get(kind, (kind, kind))
         hits.append(
             Hit(
-                kind=d.kind,
+                kind=kind,
                 kind_label=label[1] if lang == "en" else label[0],
-                object_id=d.object_id,
-                lang=d.lang,
-                title=d.title,
-                snippet=text.snippet(f"{d.title}　{d.body}", words),
-                url=d.url,
-                source=d.source,
+                object_id=object_id,
+                lang=doc_lang,
+                title=title,
+                snippet=text.snippet(f"{title}　{body}", words),
+                url=url,
+                source=source,
                 rank=rank,
             )
         )

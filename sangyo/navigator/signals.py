@@ -110,4 +110,8 @@ def connect() -> None:
         post_save.connect(save, sender=model, dispatch_uid=f"navigator-index-{kind}-save")
         post_delete.connect(delete, sender=model, dispatch_uid=f"navigator-index-{kind}-delete")
     post_save.connect(_detail_saved, sender=ProgramDetail, dispatch_uid="navigator-index-detail")
+    from .models import Synonym
+
+    post_save.connect(search.forget_synonyms, sender=Synonym, dispatch_uid="navigator-syn-save")
+    post_delete.connect(search.forget_synonyms, sender=Synonym, dispatch_uid="navigator-syn-del")
     register_after_load(after_strategy_load)

@@ -201,6 +201,9 @@ def tsquery_expression(query: Query) -> str:
 
 def _folded_with_map(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters, the index of the original one."""
+    whole = fold(text)
+    if len(whole) == len(text):  # the usual case: folding kept every character in place
+        return whole, list(range(len(text)))
     out, where = [], []
     for i, ch in enumerate(text):
         f = fold(ch)

@@ -21,3 +21,13 @@ def indexed(navigator):
 
     search.rebuild()
     return navigator
+
+
+@pytest.fixture(autouse=True)
+def _fresh_synonym_cache():
+    """Rolled-back test data sends no signals: start every test with no cached synonyms."""
+    from sangyo.navigator.search import forget_synonyms
+
+    forget_synonyms()
+    yield
+    forget_synonyms()
