@@ -57,7 +57,7 @@ def program_docs(program) -> list[Doc]:
     if not program.measure.strategy.is_current:
         return []
     detail = ProgramDetail.objects.filter(program=program).first()
-    url = f"/programs/{program.pk}/"
+    url = f"/programs/{program.pk}/" if detail else _measure_url(program.measure)
     measure = program.measure
     if detail is None:
         return _pair(
