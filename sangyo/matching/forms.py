@@ -97,7 +97,7 @@ class ReportForm(forms.Form):
 
 class ModerateForm(forms.Form):
     action = forms.ChoiceField(
-        choices=[("publish", _("公開")), ("reject", _("差戻し")), ("hide", _("非表示"))]
+        choices=[("publish", _("公開する")), ("reject", _("差し戻す")), ("hide", _("非表示にする"))]
     )
     reason = forms.CharField(label=_("理由"), max_length=300, required=False)
 

@@ -114,7 +114,7 @@ class Posting(Bilingual, models.Model):
     )
     kind = models.CharField(_("種別"), max_length=10, choices=Kind.choices, editable=False)
     purpose = models.CharField(_("目的"), max_length=20, choices=Purpose.choices)
-    category = models.CharField(_("分野"), max_length=20, choices=Category.choices)
+    category = models.CharField(_("掲載分野"), max_length=20, choices=Category.choices)
     jsic_code = models.CharField(_("産業分類コード"), max_length=4, blank=True)
     title_ja = models.CharField(_("タイトル"), max_length=200)
     title_en = models.CharField(_("タイトル（英語）"), max_length=200, blank=True)
@@ -209,7 +209,7 @@ class Introduction(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.CharField(_("紹介の内容"), max_length=300, blank=True)
-    date = models.DateField(_("紹介日"))
+    date = models.DateField(_("紹介した日"))
     is_synthetic = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -405,7 +405,7 @@ class JobApplication(models.Model):
     officers and administrators, never by anyone else and never through the API."""
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("受付")
+        RECEIVED = "received", _("応募受付")
         REVIEWING = "reviewing", _("選考中")
         INTERVIEW = "interview", _("面接")
         HIRED = "hired", _("採用・受入決定")

@@ -67,7 +67,7 @@ def test_need_to_deal_counts_on_measure_09(browser, setup):
     ctx_a, a = login(browser, site, "poster@example.test", "/matching/postings/new/")
     assert serious_violations(a) == []
     a.get_by_label("目的").select_option("order")
-    a.get_by_label("分野").select_option("manufacturing")
+    a.get_by_label("掲載分野").select_option("manufacturing")
     a.locator("#id_title_ja").fill("合成データ 精密部品の切削加工を発注したい")
     a.locator("#id_body_ja").fill("アルミ部品の切削加工をお願いできる会社を探しています")
     a.get_by_label("キーワード").fill("切削加工、アルミ")
@@ -84,9 +84,11 @@ def test_need_to_deal_counts_on_measure_09(browser, setup):
     expect(a.get_by_text("審査待ち")).to_be_visible()
 
     # Not on the board until staff publish it.
-    anon = browser.new_context(locale="ja-JP").new_page()
+    ctx_anon = browser.new_context(locale="ja-JP")
+    anon = ctx_anon.new_page()
     anon.goto(f"{site}/matching/")
     expect(anon.get_by_text("合成データ 精密部品の切削加工を発注したい")).to_have_count(0)
+    ctx_anon.close()
 
     # 2. The officer publishes it from the moderation queue.
     ctx_o, o = login(browser, site, "officer-matching@example.test", "/staff/matching/")
