@@ -127,7 +127,8 @@ class Index:
             qw = q[t]
             for i, w in self.postings[t]:
                 scores[i] = get(i, 0.0) + qw * w
-        for i in self.dead:
+        # A copy (atomic in CPython): another thread may be applying changes meanwhile.
+        for i in self.dead.copy():
             scores.pop(i, None)
         best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
         out = []
