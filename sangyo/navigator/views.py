@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from sangyo.core.decorators import require_policy
 
 from . import engine, policies, search, selectors, services
-from .forms import ImportForm, NeedForm, QuestionnaireForm, SynonymForm
+from .forms import ImportForm, NeedForm, QuestionnaireForm, SynonymForm, industry_choices
 from .models import Need, OutsideProgram, Synonym
 
 ANSWER_KEYS = ("stage", "industry", "employees", "capital", "in_city", "challenge")
@@ -78,6 +78,7 @@ def results(request):
             "lang": lang,
             "query_string": qs,
             "stage_text": engine.STAGE_TEXT.get(answers.stage),
+            "industry_label": dict(industry_choices()).get(answers.industry, ""),
         },
     )
 

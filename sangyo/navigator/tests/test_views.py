@@ -191,3 +191,18 @@ def test_demo_is_idempotent(navigator):
     load_demo(strategy=navigator["strategy"])
     assert (ChallengeCount.objects.count(), AuditEvent.objects.count()) == counts
     assert all(c.is_synthetic for c in ChallengeCount.objects.all())
+
+
+@pytest.mark.django_db
+def test_results_run_a_bounded_number_of_queries(navigator, client, django_assert_max_num_queries):
+    from sangyo.consultations.tests.factories import desk
+    from sangyo.events.tests.factories import event
+
+    client.get(RESULT_URL)
+    with django_assert_max_num_queries(20) as few:
+        client.get(RESULT_URL)
+    for i in range(5):
+        event(strategy=navigator["strategy"], code="05-2", title_ja=f"合成データ 展示会{i}")
+        desk(navigator["strategy"], code="06-2", name=f"合成データ窓口{i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(RESULT_URL)
