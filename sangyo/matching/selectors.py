@@ -243,10 +243,11 @@ def reset_indexes() -> None:
 _KEYWORD_SPLIT = re.compile(r"[\s,、，・/／]+")
 
 
-def _keywords(text: str) -> set[str]:
+def _keywords(text: str) -> dict[str, str]:
+    """Keywords by comparison key → as written."""
     from sangyo.core.text import normalize_for_match
 
-    return {normalize_for_match(w) for w in _KEYWORD_SPLIT.split(text or "") if w.strip()}
+    return {normalize_for_match(w): w for w in _KEYWORD_SPLIT.split(text or "") if w.strip()}
 
 
 COMPLEMENT = {
@@ -307,10 +308,15 @@ def suggestions_for(posting: Posting, *, limit: int = 5, today=None) -> list[Sug
         Suggestion(
             objects[pk],
             round(score, 3),
-            _reasons(posting, objects[pk], cosine, shared, mine & _keywords(keywords)),
+            _reasons(posting, objects[pk], cosine, shared, _common(mine, _keywords(keywords))),
         )
         for score, pk, cosine, shared, keywords in top
     ]
+
+
+def _common(mine: dict[str, str], theirs: dict[str, str]) -> list[str]:
+    """Shared keywords, spelled as the other posting wrote them."""
+    return [theirs[k] for k in sorted(mine.keys() & theirs.keys())]
 
 
 def _reasons(posting, other, cosine, shared, common_keywords) -> list[str]:
@@ -330,7 +336,7 @@ def _reasons(posting, other, cosine, shared, common_keywords) -> list[str]:
         reasons.append(_("産業分類（中分類 %(code)s）が同じです") % {"code": posting.jsic_code[:2]})
     if common_keywords:
         reasons.append(
-            _("共通するキーワード：%(words)s") % {"words": "、".join(sorted(common_keywords)[:5])}
+            _("共通するキーワード：%(words)s") % {"words": "、".join(common_keywords[:5])}
         )
     elif cosine >= 0.05:
         reasons.append(

@@ -326,7 +326,7 @@ def test_suggestions_prefer_complementary_similar_postings_with_reasons():
     assert unrelated.pk not in pks or pks.index(unrelated.pk) > 0
     reasons = " ".join(suggestions[0].reasons)
     assert "「発注したい」に対して「受注できる」" in reasons
-    assert "分野が同じ" in reasons and "共通するキーワード" in reasons
+    assert "分野が同じ" in reasons and "共通するキーワード：アルミ、切削加工" in reasons
     # A hidden posting drops out of suggestions at once.
     services.posting_moderate(posting=good, action="hide", actor="test", reason="x")
     assert good.pk not in [s.posting.pk for s in selectors.suggestions_for(need)]
