@@ -10,12 +10,14 @@ defaults)."""
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +43,7 @@ from .models import (
 )
 
 INDEX_VERSION_KEY = "matching:index-version"
+log = logging.getLogger(__name__)
 
 
 class MatchingError(DomainError):
@@ -49,6 +52,31 @@ class MatchingError(DomainError):
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+def _after_commit(send, **kwargs) -> None:
+    """Mail after the change is committed; a mail server failure is logged, never undoes or
+    breaks the change."""
+
+    def run():
+        try:
+            send(**kwargs)
+        except Exception:
+            log.exception("matching notification failed: %s %s", send.__name__, kwargs)
+
+    transaction.on_commit(run)
+
+
+def _tell_business(business_id: int, what: str, title: str, path: str) -> None:
+    from .notifications import notify_business
+
+    _after_commit(notify_business, business_id=business_id, what=what, title=title, path=path)
+
+
+def _tell_seeker(application_id: int) -> None:
+    from .notifications import notify_seeker
+
+    _after_commit(notify_seeker, application_id=application_id)
 
 
 def bump_index_version() -> None:
@@ -279,6 +307,13 @@ def posting_moderate(*, posting: Posting, action: str, actor: Any, reason: str =
         posting, action=action, actor=actor, reason=reason, code=f"matching.posting.{action}"
     )
     bump_index_version()
+    if action in ("publish", "reject"):
+        _tell_business(
+            posting.business_id,
+            "published" if action == "publish" else "rejected",
+            posting.title_ja,
+            reverse("matching:posting_manage", args=[posting.pk]),
+        )
     return posting
 
 
@@ -319,6 +354,12 @@ def interest_create(*, posting: Posting, business, actor: Any, message: str) -> 
         target=interest,
         data={"posting": posting.pk, "business": business.pk},
     )
+    _tell_business(
+        posting.business_id,
+        "interest",
+        posting.title_ja,
+        reverse("matching:interest", args=[interest.pk]),
+    )
     return interest
 
 
@@ -340,6 +381,14 @@ def message_send(*, interest: Interest, actor: Any, body: str, business=None) ->
         body=body[:4000],
     )
     audit("matching.message.sent", actor=actor, target=interest, data={"message": msg.pk})
+    sides = {interest.business_id, interest.posting.business_id}
+    for business_id in sides - {business.pk if business is not None else None}:
+        _tell_business(
+            business_id,
+            "message",
+            interest.posting.title_ja,
+            reverse("matching:interest", args=[interest.pk]),
+        )
     return msg
 
 
@@ -395,6 +444,14 @@ def introduction_create(
         target=interest,
         data={"introduction": intro.pk},
     )
+    if not is_synthetic:
+        for business_id in (interest.business_id, interest.posting.business_id):
+            _tell_business(
+                business_id,
+                "introduced",
+                interest.posting.title_ja,
+                reverse("matching:interest", args=[interest.pk]),
+            )
     return intro
 
 
@@ -432,6 +489,14 @@ def deal_report(
         is_synthetic=is_synthetic,
     )
     audit("matching.deal.reported", actor=actor, target=interest, data={"deal": deal.pk})
+    if not is_synthetic:
+        for business_id in (interest.business_id, interest.posting.business_id):
+            _tell_business(
+                business_id,
+                "deal",
+                interest.posting.title_ja,
+                reverse("matching:interest", args=[interest.pk]),
+            )
     return deal
 
 
@@ -626,6 +691,14 @@ def job_apply(
     )
     # No personal data in the audit event: the log is read by more people than the business.
     audit("matching.application.created", actor="public", target=application, data={"job": job.pk})
+    if not is_synthetic:
+        _tell_seeker(application.pk)
+        _tell_business(
+            job.business_id,
+            "application",
+            job.title_ja,
+            reverse("matching:job_applications", args=[job.pk]),
+        )
     return application
 
 
@@ -683,6 +756,8 @@ def application_set_status(
         target=application,
         data={"from": before, "to": status},
     )
+    if not (is_synthetic or application.is_synthetic):
+        _tell_seeker(application.pk)
     return application
 
 
