@@ -13,7 +13,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install demo serve test lint format check-migrations clean messages compile-messages
+.PHONY: install demo serve serve-prod bench test lint format check-migrations clean messages compile-messages
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -32,6 +32,11 @@ demo: install
 
 serve: install
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/sangyo runserver $(HOST):$(PORT)
+
+# The production profile (gunicorn + Celery worker + beat on PostgreSQL and Redis); see
+# docs/operations.md.
+serve-prod: install
+	scripts/serve-prod.sh
 
 lint: install
 	$(BIN)/ruff check .

@@ -117,3 +117,25 @@ def execute(job_id: int) -> Job:
     cache.delete(progress_key(job.pk))
     audit(f"core.job.{job.status}", actor="system", target=job, data={"kind": job.kind})
     return job
+
+
+PING_JOB = "core.ping"
+
+
+def ping_job(job: Job, progress: Progress) -> dict[str, Any]:
+    """A job that proves the queue works end to end: it runs in the worker, reads the
+    database, reports progress and returns which process ran it."""
+    import os
+    import socket
+
+    from django.db import connection
+
+    progress(0, 2, "database", force=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM core_job")
+        jobs = cursor.fetchone()[0]
+    progress(1, 2, "done", force=True)
+    return {"message": f"pong from {socket.gethostname()}:{os.getpid()}", "jobs": jobs}
+
+
+register_job(PING_JOB, ping_job)

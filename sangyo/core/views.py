@@ -11,7 +11,20 @@ from .models import AuditEvent
 
 
 def healthz(request):
+    """The process answers (liveness): no database or Redis involved."""
     return JsonResponse({"status": "ok"})
+
+
+def readyz(request):
+    """Ready to serve (readiness): the database answers, and Redis too when configured.
+    503 with the failing checks otherwise, so a load balancer stops sending traffic."""
+    from .health import readiness
+
+    checks = readiness()
+    ok = all(c["ok"] for c in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503
+    )
 
 
 @require_policy(policies.can_view_staff_area)

@@ -26,6 +26,7 @@ RULES = {
     "accounts:logout": ("get", "/accounts/logout/", dict.fromkeys(ROLES, 405)),
     "set_language": ("post", "/i18n/setlang/", dict.fromkeys(ROLES, 302)),
     "healthz": ("get", "/healthz", PUBLIC),
+    "readyz": ("get", "/readyz", PUBLIC),
     "api:current_strategy": ("get", "/api/v1/strategy", PUBLIC),
     "api:list_strategies": ("get", "/api/v1/strategies", PUBLIC),
     "api:strategy_by_code": ("get", "/api/v1/strategies/tsukuba-2025", PUBLIC),
