@@ -160,3 +160,21 @@ def test_database_index_exists(indexed):
         else:
             cursor.execute("SELECT count(*) FROM navigator_fts")
             assert cursor.fetchone()[0] == SearchDocument.objects.count()
+
+
+@pytest.mark.django_db
+def test_certified_products_are_searchable(navigator, make_user):
+    from sangyo.applications.models import CertifiedProduct
+    from sangyo.applications.tests import factories as f
+    from sangyo.registry.tests.factories import business
+
+    call = f.open_call(navigator["details"]["06-1"].program)
+    b = business(name="合成データ筑波製麺")
+    application = f.application(call, b, f.applicant(make_user, b), status="certified")
+    CertifiedProduct.objects.filter(application=application).update(
+        name_ja="合成データ筑波うどん", description_ja="つくば産小麦のうどん"
+    )
+    search.rebuild()
+    hit = search.search("うどん").hits[0]
+    assert hit.kind == "product" and hit.title == "合成データ筑波うどん"
+    assert hit.url == "/programs/catalogue/" and hit.source
