@@ -146,6 +146,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sangyo.events.purge_registrations",
         "schedule": 24 * 60 * 60,
     },
+    "expire-matching-postings": {
+        "task": "sangyo.matching.expire_postings",
+        "schedule": 6 * 60 * 60,
+    },
 }
 
 # Shared cache: Redis when configured (so job progress is visible across processes),

@@ -230,6 +230,32 @@ def business_close(
     )
 
 
+def _move_other_references(keep: Business, duplicate: Business, *, done: set) -> dict[str, int]:
+    """Point every other record that refers to the duplicate (bookings, cases, applications,
+    registrations, postings … of the apps above) at the kept business, so a merge needs no
+    list of apps. A row that would break a uniqueness rule of its own (e.g. both businesses
+    showed interest in the same posting) stops the merge with the name of what clashes."""
+    from django.db import IntegrityError
+
+    moved: dict[str, int] = {}
+    for rel in Business._meta.related_objects:
+        if rel.many_to_many or rel.related_model in done:
+            continue
+        model, field = rel.related_model, rel.field.name
+        rows = model._default_manager.filter(**{field: duplicate})
+        try:
+            with transaction.atomic():
+                count = rows.update(**{field: keep})
+        except IntegrityError:
+            raise RegistryError(
+                _("「%(what)s」に両方の事業者の記録があり、重複するため統合できません")
+                % {"what": model._meta.verbose_name}
+            ) from None
+        if count:
+            moved[model._meta.label_lower] = count
+    return moved
+
+
 @transaction.atomic
 def business_merge(*, keep: Business, duplicate: Business, actor: Any) -> Business:
     """Fold `duplicate` into `keep`: every record that pointed at the duplicate now points at
@@ -260,6 +286,7 @@ def business_merge(*, keep: Business, duplicate: Business, actor: Any) -> Busine
         .exclude(user_id__in=existing_members)
         .update(business=keep)
     )
+    moved |= _move_other_references(keep, duplicate, done={Membership})
     filled = []
     dup_number = duplicate.corporate_number
     for field in _EDITABLE:

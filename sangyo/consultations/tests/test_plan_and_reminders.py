@@ -247,3 +247,25 @@ def test_staff_booking_form_explains_an_ambiguous_business(client, users, desk):
     )
     assert response.status_code == 302
     assert Booking.objects.get(slot=slot).business.name == "合成データ食品A"
+
+
+def test_merging_businesses_moves_bookings_cases_and_registrations(desk, tsukuba):
+    from sangyo.events import services as event_services
+    from sangyo.events.tests.factories import event
+    from sangyo.registry.services import business_merge
+
+    keep, duplicate = business(), business()
+    booking = _booked(desk, hours_ahead=30)
+    Booking.objects.filter(pk=booking.pk).update(business=duplicate)
+    case = _case(desk, company=duplicate)
+    registration = event_services.registration_create(
+        event=event(strategy=tsukuba), name="合成", business=duplicate, actor="t"
+    )
+    merged = business_merge(keep=keep, duplicate=duplicate, actor="t")
+    booking.refresh_from_db()
+    case.refresh_from_db()
+    registration.refresh_from_db()
+    assert booking.business == case.business == registration.business == merged
+    audit = AuditEvent.objects.filter(code="registry.business.merged").latest("id")
+    assert audit.data["moved"]["consultations.booking"] == 1
+    assert audit.data["moved"]["events.registration"] == 1
