@@ -37,6 +37,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, strategy, businesses, **options):
+        # The demo's own notifications (bookings, registrations, matching) are not sent:
+        # they would flood the console and go nowhere real.
+        from django.test.utils import override_settings
+
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._load(strategy, businesses)
+
+    def _load(self, strategy, businesses):
         call_command("strategy", "load", strategy, stdout=self.stdout, stderr=self.stderr)
         from sangyo.strategy.models import Strategy
 
