@@ -366,7 +366,7 @@ def search(
             total, _ = _search_rows(expression, lang, kinds, 1, 0)
     if total == 0 and count_missing:
         record_missed(q)
-    words = text.query_words(parsed)
+    words = text.query_words(parsed, q)
     hits = []
     for _id, kind, object_id, doc_lang, title, body, url, source, rank in rows:
         label = KIND_LABELS.get(kind, (kind, kind))

@@ -157,12 +157,12 @@ def parse_query(q: str, lang: str, synonyms: list[list[str]] | None = None) -> Q
     return query
 
 
-def query_words(query: Query) -> list[str]:
-    """Every word form in the query (for highlighting)."""
-    return sorted(
-        {f for term in query for alt in term for word in alt for f in word},
-        key=lambda w: -len(w),
-    )
+def query_words(query: Query, q: str = "") -> list[str]:
+    """The word forms to highlight, longest first. Single characters (the 化 of デジタル化
+    expanded from a synonym) are marked only when typed as a term of their own."""
+    typed = {norm(t) for t in (q or "").split()}
+    words = {f for term in query for alt in term for word in alt for f in word}
+    return sorted((w for w in words if len(w) > 1 or w in typed), key=lambda w: -len(w))
 
 
 def _render(query: Query, quote, and_op: str, or_op: str) -> str:

@@ -178,3 +178,10 @@ def test_certified_products_are_searchable(navigator, make_user):
     hit = search.search("うどん").hits[0]
     assert hit.kind == "product" and hit.title == "合成データ筑波うどん"
     assert hit.url == "/programs/catalogue/" and hit.source
+
+
+def test_single_characters_from_synonyms_are_not_highlighted():
+    parsed = text.parse_query("DX", "ja", [["DX", "デジタル化"]])
+    words = text.query_words(parsed, "DX")
+    assert "dx" in words and "でじたる" in words and "化" not in words
+    assert "金" in text.query_words(text.parse_query("金", "ja"), "金")
