@@ -25,3 +25,9 @@ class EvaluationConfig(AppConfig):
         )
         register_job(REPORT_JOB, run_report_job)
         register_removal_guard(evaluation_guard)
+        from sangyo.strategy.panels import register_measure_panel
+
+        from .panels import evaluation_panel
+
+        # After the indicators (10) and the registry's support counts (20).
+        register_measure_panel(evaluation_panel, order=90)

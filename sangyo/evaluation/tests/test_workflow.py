@@ -222,6 +222,16 @@ def test_strategy_guard_protects_measures_with_sheets(evaluation_data):
 
 
 @pytest.mark.django_db
+def test_measure_page_links_its_published_sheets(evaluation_data, client):
+    v2 = sheet_of(evaluation_data, "01", fy=2025)
+    latest = sheet_of(evaluation_data, "01", fy=2026)
+    page = client.get(f"/strategies/{evaluation_data.code}/measures/01/").content.decode()
+    assert "この施策の評価" in page
+    assert f"/evaluation/sheets/{v2.pk}/" in page and f"/evaluation/sheets/{latest.pk}/" in page
+    assert f"/evaluation/sheets/{v2.previous_id}/" not in page  # the newest version only
+
+
+@pytest.mark.django_db
 def test_registered_signal_sources_reach_the_sheet(evaluation_data, client):
     from sangyo.evaluation import contrib
 
