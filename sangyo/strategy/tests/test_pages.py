@@ -198,7 +198,9 @@ def test_home_page_runs_a_bounded_number_of_queries(client, tsukuba, django_asse
 def test_measure_page_runs_a_bounded_number_of_queries(
     client, tsukuba, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(7):
+    # One query for the page itself and one for each panel the apps register (support
+    # counts, indicators, evaluation sheets …), whatever the data size.
+    with django_assert_max_num_queries(8):
         client.get("/strategy/measures/05/")
 
 
