@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from sangyo.core.audit import audit
+from sangyo.core.jgrants import EMPLOYEE_BANDS, USE_PURPOSES
 from sangyo.strategy.schema import (
     NonEmpty,
     Path_,
@@ -49,35 +50,7 @@ DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "programs-tsukuba.yaml
 KINDS = tuple(ProgramDetail.Kind.values)
 FIELD_TYPES = ("text", "textarea", "number", "money", "date", "choice", "multi", "bool", "file")
 
-# jGrants vocabularies (see /work/shared/reference/japan-rules.md).
-USE_PURPOSES = (
-    "新たな事業を行いたい",
-    "販路拡大・海外展開をしたい",
-    "イベント・事業運営支援がほしい",
-    "事業を引き継ぎたい",
-    "研究開発・実証事業を行いたい",
-    "人材育成を行いたい",
-    "資金繰りを改善したい",
-    "設備整備・IT導入をしたい",
-    "雇用・職場環境を改善したい",
-    "エコ・SDGs活動支援がほしい",
-    "災害（自然災害、感染症等）支援がほしい",
-    "教育・子育て・少子化支援がほしい",
-    "スポーツ・文化支援がほしい",
-    "安全・防災対策支援がほしい",
-    "まちづくり・地域振興支援がほしい",
-)
-EMPLOYEE_BANDS = (
-    "従業員数の制約なし",
-    "5名以下",
-    "20名以下",
-    "50名以下",
-    "100名以下",
-    "300名以下",
-    "900名以下",
-    "901名以上",
-)
-
+# jGrants vocabularies: sangyo.core.jgrants.
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
 FieldName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 ProgramCode = Annotated[str, Field(pattern=r"^[0-9]{2}-[0-9]{1,2}$")]

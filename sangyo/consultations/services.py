@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import logging
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -12,15 +11,13 @@ from django.utils.translation import gettext as _
 
 from sangyo.core.audit import audit
 from sangyo.core.errors import DomainError
+from sangyo.core.once import send_once
 
 from .models import AREAS, CATEGORY_CODES, Booking, Case, FollowUp, Referral, Session, Slot
 
 AREA_CODES = [c for c, _label in AREAS]
 # A business founded less than this many years before a session counts as a founder.
 FOUNDER_YEARS = 5
-
-
-logger = logging.getLogger(__name__)
 
 
 class ConsultationError(DomainError):
@@ -447,24 +444,12 @@ def bookings_remind(*, actor: Any, hours: int = 24, now: datetime.datetime | Non
         slot__starts__gt=now,
         slot__starts__lte=now + datetime.timedelta(hours=hours),
     ).exclude(email="")
-    sent = 0
-    for pk in list(due.values_list("pk", flat=True)):
-        try:
-            with transaction.atomic():
-                claimed = (
-                    Booking.objects.select_for_update(skip_locked=True)
-                    .filter(pk=pk, reminder_sent_at__isnull=True)
-                    .first()
-                )
-                if claimed is None:
-                    continue
-                claimed.reminder_sent_at = timezone.now()
-                claimed.save(update_fields=["reminder_sent_at"])
-                send_booking_mail(booking_id=claimed.pk, action="reminder")
-        except Exception:  # a failed mail un-claims the row; the next run retries it
-            logger.exception("reminder mail failed for %s %s", "Booking", pk)
-            continue
-        sent += 1
+    sent = send_once(
+        Booking,
+        due.values_list("pk", flat=True),
+        stamp="reminder_sent_at",
+        send=lambda pk: send_booking_mail(booking_id=pk, action="reminder"),
+    )
     if sent:
         audit("consultations.booking.reminded", actor=actor, data={"count": sent, "hours": hours})
     return sent

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import logging
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from sangyo.core.audit import audit
 from sangyo.core.errors import DomainError
+from sangyo.core.once import send_once
 
 from .models import Event, Registration, SurveyResponse
 
@@ -39,9 +39,6 @@ EVENT_FIELDS = {
 }
 SEATED = (Registration.Status.CONFIRMED, Registration.Status.ATTENDED)
 ANONYMIZED_NAME = "（削除済み）"
-
-
-logger = logging.getLogger(__name__)
 
 
 class EventError(DomainError):
@@ -232,24 +229,12 @@ def registrations_remind(
         event__starts_at__gt=now,
         event__starts_at__lte=now + datetime.timedelta(hours=hours),
     ).exclude(email="")
-    sent = 0
-    for pk in list(due.values_list("pk", flat=True)):
-        try:
-            with transaction.atomic():
-                claimed = (
-                    Registration.objects.select_for_update(skip_locked=True)
-                    .filter(pk=pk, reminder_sent_at__isnull=True)
-                    .first()
-                )
-                if claimed is None:
-                    continue
-                claimed.reminder_sent_at = timezone.now()
-                claimed.save(update_fields=["reminder_sent_at"])
-                _mail(claimed.pk, "reminder")
-        except Exception:  # a failed mail un-claims the row; the next run retries it
-            logger.exception("reminder mail failed for %s %s", "Registration", pk)
-            continue
-        sent += 1
+    sent = send_once(
+        Registration,
+        due.values_list("pk", flat=True),
+        stamp="reminder_sent_at",
+        send=lambda pk: _mail(pk, "reminder"),
+    )
     if sent:
         audit("events.registration.reminded", actor=actor, data={"count": sent, "hours": hours})
     return sent

@@ -76,27 +76,32 @@ def posting_detail(request, pk: int):
     )
 
 
+def _moderate(request, moderate, **target):
+    """Apply the moderation form (publish, return with a reason, hide …) through `moderate`."""
+    form = forms.ModerateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("操作を選んでください"))
+        return
+    try:
+        moderate(
+            **target,
+            action=form.cleaned_data["action"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except services.MatchingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("掲載の状態を更新しました"))
+
+
 @require_policy(policies.can_manage)
 @require_POST
 def posting_moderate(request, pk: int):
     posting = Posting.objects.filter(pk=pk).first()
     if posting is None:
         raise Http404
-    form = forms.ModerateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.posting_moderate(
-                posting=posting,
-                action=form.cleaned_data["action"],
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except services.MatchingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("掲載の状態を更新しました"))
-    else:
-        messages.error(request, _("操作を選んでください"))
+    _moderate(request, services.posting_moderate, posting=posting)
     return redirect("matching_staff:posting", pk=pk)
 
 
@@ -169,21 +174,7 @@ def job_moderate(request, pk: int):
     job = Job.objects.filter(pk=pk).first()
     if job is None:
         raise Http404
-    form = forms.ModerateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.job_moderate(
-                job=job,
-                action=form.cleaned_data["action"],
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except services.MatchingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("掲載の状態を更新しました"))
-    else:
-        messages.error(request, _("操作を選んでください"))
+    _moderate(request, services.job_moderate, job=job)
     return redirect("matching_staff:job", pk=pk)
 
 
