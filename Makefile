@@ -13,7 +13,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install demo serve serve-prod bench test lint format check-migrations clean messages compile-messages
+.PHONY: install demo serve serve-prod load-test test lint format check-migrations clean messages compile-messages
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -37,6 +37,11 @@ serve: install
 # docs/operations.md.
 serve-prod: install
 	scripts/serve-prod.sh
+
+# 50 users for 5 minutes against the production profile (needs PostgreSQL and Redis).
+load-test: install
+	$(UV) sync --frozen --group bench --python "$(PYTHON)"
+	$(BIN)/python bench/load_test.py $(LOAD_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
