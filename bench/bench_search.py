@@ -1,7 +1,7 @@
 """Staff search over a large registry: is the first page of a search answered in < 100 ms
 (95th percentile) on PostgreSQL?
 
-It fills a SEPARATE database with synthetic businesses (bench/synthetic_registry.py: COPY,
+It fills a SEPARATE database with synthetic businesses (sangyo/registry/synthetic.py: COPY,
 derived fields computed by the services' own functions), runs ANALYZE, then times
 representative searches through `search_businesses` + `page_of` (the first page, exactly what
 the staff list runs) and prints the median and p95 per query type and overall, with the number
@@ -19,7 +19,6 @@ cannot fill a working database with a million invented businesses.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import random
 import statistics
@@ -37,12 +36,9 @@ TARGET_MS = 100.0
 
 
 def _load_generator():
-    spec = importlib.util.spec_from_file_location(
-        "synthetic_registry", ROOT / "bench" / "synthetic_registry.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from sangyo.registry import synthetic
+
+    return synthetic
 
 
 def ensure_database(url: str) -> None:
@@ -187,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
 
         result = gen.load(missing, seed=args.seed, progress=progress)
         print(
-            f"loaded {result.businesses:,} businesses and {result.tags:,} tag links "
+            f"loaded {result.rows:,} businesses and {result.tags:,} tag links "
             f"in {result.seconds:.1f} s"
         )
     else:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sangyo.matching",
     "sangyo.evaluation",
     "sangyo.navigator",
+    "sangyo.synthetic",
 ]
 
 MIDDLEWARE = [

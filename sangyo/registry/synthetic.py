@@ -10,11 +10,11 @@ what `business_create` would have stored, without its per-row queries and audit 
 On PostgreSQL rows go in with COPY (about a million rows in a few minutes); elsewhere with
 `bulk_create` in batches of 10,000.
 
-Use from a benchmark (bench/ is not a package), after `django.setup()`:
+Used by `sangyo seed synthetic` and the benchmarks, after `django.setup()`:
 
-    spec = importlib.util.spec_from_file_location("synthetic_registry", ROOT / "bench" / "synthetic_registry.py")
-    synthetic_registry = importlib.util.module_from_spec(spec); spec.loader.exec_module(synthetic_registry)
-    result = synthetic_registry.load(100_000, seed=1)
+    from sangyo.registry import synthetic
+    result = synthetic.load(100_000, seed=1)
+    records = synthetic.load_support_records(per_business=10, years=[2024, 2025], seed=1)
 """
 
 from __future__ import annotations
@@ -73,9 +73,7 @@ COLUMNS = (
     "nta_update_date", "is_synthetic", "created_at", "updated_at",
 )  # fmt: skip
 
-DISTRICTS_FILE = (
-    Path(__file__).resolve().parent.parent / "sangyo" / "registry" / "data" / "districts"
-)
+DISTRICTS_FILE = Path(__file__).resolve().parent / "data" / "districts"
 
 
 def corporate_number(i: int) -> str:
@@ -233,7 +231,7 @@ def synthetic_rows(
 
 
 class LoadResult(NamedTuple):
-    businesses: int
+    rows: int  # businesses, or support records
     tags: int
     seconds: float
 
@@ -302,3 +300,110 @@ def _bulk_chunk(chunk) -> int:
     links = [through(business_id=row[0], tag_id=t) for row, tags in chunk for t in tags]
     through.objects.bulk_create(links, batch_size=10_000)
     return len(links)
+
+
+# --- support records --------------------------------------------------------------------
+
+SUPPORT_COLUMNS = (
+    "business_id", "program_id", "date", "fiscal_year", "kind", "summary", "outcome",
+    "amount", "source", "is_synthetic", "created_at",
+)  # fmt: skip
+# (kind, weight, amount range in yen or None)
+SUPPORT_KINDS = (
+    ("consultation", 45, None), ("event", 25, None), ("information", 10, None),
+    ("application", 6, None), ("subsidy", 5, (100_000, 2_000_000)), ("certification", 2, None),
+    ("certificate", 2, None), ("matching", 3, None), ("referral", 2, None),
+)  # fmt: skip
+
+
+def support_rows(
+    business_ids: list[int],
+    program_ids: list[int],
+    years: list[int],
+    *,
+    per_business: int,
+    seed: int = 1,
+) -> Iterator[tuple]:
+    """Rows in SUPPORT_COLUMNS order: about `per_business` records for each business, spread
+    over the fiscal years given (April–March), programs and kinds drawn at random."""
+    from django.utils import timezone
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    weights = [w for _, w, _ in SUPPORT_KINDS]
+    starts = {fy: datetime.date(fy, 4, 1).toordinal() for fy in years}
+    serial = 0
+    for business_id in business_ids:
+        for _ in range(rng.randint(max(0, per_business - 2), per_business + 2)):
+            serial += 1
+            fy = rng.choice(years)
+            day = datetime.date.fromordinal(starts[fy] + rng.randint(0, 364))
+            kind, _, amounts = rng.choices(SUPPORT_KINDS, weights)[0]
+            yield (
+                business_id,
+                rng.choice(program_ids),
+                day,
+                fy,
+                kind,
+                "合成データの支援記録",
+                "",
+                rng.randint(*amounts) // 1000 * 1000 if amounts else None,
+                f"synthetic:{seed}:{serial}",
+                True,
+                now,
+            )
+
+
+def load_support_records(
+    *,
+    per_business: int,
+    years: list[int],
+    seed: int = 1,
+    batch: int = 200_000,
+    progress: Callable[[int, float], None] | None = None,
+) -> LoadResult:
+    """Add synthetic support records for every synthetic business, on the current strategy's
+    programs. COPY on PostgreSQL, bulk_create elsewhere; one transaction per batch."""
+    from django.db import connection, transaction
+
+    from sangyo.registry.models import Business, SupportRecord
+    from sangyo.strategy.models import Program
+
+    started = time.perf_counter()
+    program_ids = list(
+        Program.objects.filter(measure__strategy__is_current=True).values_list("id", flat=True)
+    )
+    if not program_ids:
+        raise ValueError("no current strategy is loaded (sangyo strategy load … --make-current)")
+    business_ids = list(
+        Business.objects.filter(is_synthetic=True).order_by("id").values_list("id", flat=True)
+    )
+    rows = support_rows(business_ids, program_ids, years, per_business=per_business, seed=seed)
+    done = 0
+    postgres = connection.vendor == "postgresql"
+    while True:
+        chunk = [row for _, row in zip(range(batch), rows, strict=False)]
+        if not chunk:
+            break
+        with transaction.atomic():
+            if postgres:
+                with (
+                    connection.cursor() as cursor,
+                    cursor.cursor.copy(
+                        f"COPY registry_supportrecord ({', '.join(SUPPORT_COLUMNS)}) FROM STDIN"
+                    ) as copy,
+                ):
+                    for row in chunk:
+                        copy.write_row(row)
+            else:
+                SupportRecord.objects.bulk_create(
+                    [
+                        SupportRecord(**dict(zip(SUPPORT_COLUMNS, row, strict=True)))
+                        for row in chunk
+                    ],
+                    batch_size=10_000,
+                )
+        done += len(chunk)
+        if progress:
+            progress(done, time.perf_counter() - started)
+    return LoadResult(done, 0, time.perf_counter() - started)
