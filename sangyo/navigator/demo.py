@@ -31,6 +31,6 @@ def load_demo(*, strategy) -> str:
         )
     documents = search.rebuild()  # not audited: the index holds no record of its own
     return (
-        f"needs {needs['created']}, outside programs {imported.created}, "
-        f"counts {counts}, index {documents}"
+        f"課題 {needs['created']}、国・県などの制度 {imported.created}、"
+        f"集計 {counts}、検索索引 {documents}件"
     )

@@ -17,6 +17,20 @@ from sangyo.registry.models import Business
 from sangyo.registry.services import membership_add
 
 DEMO_PASSWORD = "sangyo-demo-2025"
+# How the demo loaders' counts are named in the summary it prints.
+LABELS = {
+    "calls": "募集",
+    "applications": "申請",
+    "created": "新規",
+    "reviews": "審査",
+    "paid": "支払",
+    "certified_products": "認定品",
+    "founder_certificates": "創業証明書",
+    "desks": "窓口",
+    "experts": "専門家",
+    "slots": "相談枠",
+    "cases": "案件",
+}
 
 DEMO_ACCOUNTS = [
     ("admin@example.jp", "管理 花子（デモ）", Role.ADMIN),
@@ -78,12 +92,17 @@ class Command(BaseCommand):
 
         applied = applications_demo(strategy=current)
         self.stdout.write(
-            "申請（合成データ）: " + "、".join(f"{key} {value}" for key, value in applied.items())
+            "申請（合成データ）: "
+            + "、".join(f"{LABELS.get(key, key)} {value}" for key, value in applied.items())
         )
         from sangyo.consultations.demo import load_demo as consultations_demo
         from sangyo.events.demo import load_demo as events_demo
 
-        self.stdout.write(f"相談（合成データ）: {consultations_demo(strategy=current)}")
+        consulted = consultations_demo(strategy=current)
+        self.stdout.write(
+            "相談（合成データ）: "
+            + "、".join(f"{LABELS.get(key, key)} {value}" for key, value in consulted.items())
+        )
         self.stdout.write(f"イベント（合成データ）: {events_demo(strategy=current)}")
         from sangyo.matching.demo import load_demo as matching_demo
         from sangyo.navigator.demo import load_demo as navigator_demo
