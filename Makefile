@@ -13,7 +13,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install demo serve serve-prod load-test test lint format check-migrations clean messages compile-messages
+.PHONY: install demo serve serve-prod load-test bench test lint format check-migrations clean messages compile-messages
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -37,6 +37,10 @@ serve: install
 # docs/operations.md.
 serve-prod: install
 	scripts/serve-prod.sh
+
+# Every benchmark in bench/, one table (BENCH_ARGS=--large for the national scale).
+bench: install
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 # 50 users for 5 minutes against the production profile (needs PostgreSQL and Redis).
 load-test: install

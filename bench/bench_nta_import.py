@@ -141,6 +141,17 @@ def run(rows: int, seed: int, sqlite_memory: bool) -> int:
     print(f"{'operation':<12} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'cpu s':>7}  database")
     for label, n, seconds, per_second, cpu, db in results:
         print(f"{label:<12} {n:>9,} {seconds:>8.2f} {per_second:>9,.0f} {cpu:>7.2f}  {db}")
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from _result import emit
+
+        emit(
+            f"corporate-number import ({label})",
+            f"{n:,} rows",
+            median=per_second,
+            unit="rows/s",
+            target="≥ 20,000 rows/s",
+            met=per_second >= 20_000,
+        )
     print()
     counts = first.counts
     print(
