@@ -147,6 +147,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sangyo.events.purge_registrations",
         "schedule": 24 * 60 * 60,
     },
+    "purge-abandoned-import-uploads": {
+        "task": "sangyo.registry.purge_pending_uploads",
+        "schedule": 24 * 60 * 60,
+    },
     "expire-matching-postings": {
         "task": "sangyo.matching.expire_postings",
         "schedule": 6 * 60 * 60,

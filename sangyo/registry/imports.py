@@ -1265,19 +1265,27 @@ def _meta_path(token: str) -> str:
     return f"{PENDING_DIR}/{token}.json"
 
 
-def _purge_stale_pending() -> None:
-    """Uploads abandoned before the mapping screen may hold personal data: keep them a day."""
+def pending_uploads_purge(*, now=None) -> int:
+    """Delete the files of uploads abandoned before the mapping screen (they may hold personal data) once
+    they are older than PENDING_MAX_AGE. Runs on every upload and daily under Celery beat.
+
+    A storage that cannot list or date its files (Django's API allows that and raises
+    NotImplementedError) or an unreadable folder is logged, not raised: a failed purge must
+    not block the upload that triggered it, and the daily run tries again."""
+    cutoff = (now or timezone.now()) - PENDING_MAX_AGE
+    deleted = 0
     try:
         _dirs, files = default_storage.listdir(PENDING_DIR)
-        cutoff = timezone.now() - PENDING_MAX_AGE
         for name in files:
             path = f"{PENDING_DIR}/{name}"
             if default_storage.get_modified_time(path) < cutoff:
                 default_storage.delete(path)
-    except (NotImplementedError, OSError, FileNotFoundError):
-        # Purging is best effort: some storages cannot list or date files (NotImplementedError
-        # from Django's storage API), and a failed purge must never block an upload.
-        pass
+                deleted += 1
+    except FileNotFoundError:
+        return 0  # nothing was ever uploaded
+    except (NotImplementedError, OSError):
+        logger.warning("could not purge abandoned import uploads in %s", PENDING_DIR, exc_info=True)
+    return deleted
 
 
 def pending_upload_save(*, data: bytes, filename: str, actor: Any) -> PendingUpload:
@@ -1305,7 +1313,7 @@ def pending_upload_save(*, data: bytes, filename: str, actor: Any) -> PendingUpl
             value = row.values[index].strip() if index < len(row.values) else ""
             if header and value and len(samples[header]) < SAMPLE_VALUES:
                 samples[header].append(value[:60])
-    _purge_stale_pending()
+    pending_uploads_purge()
     pending = PendingUpload(
         token=uuid.uuid4().hex,
         file_name=PurePath(filename).name[:300],

@@ -345,3 +345,34 @@ def test_generic_upload_refusals(client, users, tsukuba, name, data, message):
     response = client.post(BASE + "generic/", {"file": SimpleUploadedFile(name, data)})
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_abandoned_uploads_are_purged_after_a_day_and_a_storage_that_cannot_list_is_logged(
+    tmp_path, settings, caplog
+):
+    import datetime
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    assert imports.pending_uploads_purge() == 0  # nothing uploaded yet
+    kept = imports.pending_upload_save(
+        data=write_csv(["法人名"], [["合成データ株式会社"]]), filename="a.csv", actor="t"
+    )
+    later = timezone.now() + imports.PENDING_MAX_AGE + datetime.timedelta(minutes=1)
+    assert imports.pending_uploads_purge() == 0
+    assert imports.pending_uploads_purge(now=later) == 2  # the file and its description
+    assert default_storage.listdir(imports.PENDING_DIR)[1] == []
+    assert kept.token
+
+    from unittest import mock
+
+    with mock.patch.object(default_storage, "listdir", side_effect=NotImplementedError):
+        assert imports.pending_uploads_purge() == 0
+    assert "could not purge abandoned import uploads" in caplog.text
