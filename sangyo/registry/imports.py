@@ -1266,8 +1266,9 @@ def _meta_path(token: str) -> str:
 
 
 def pending_uploads_purge(*, now=None) -> int:
-    """Delete the files of uploads abandoned before the mapping screen (they may hold personal data) once
-    they are older than PENDING_MAX_AGE. Runs on every upload and daily under Celery beat.
+    """Delete the files of uploads abandoned before the mapping screen (they may hold
+    personal data) once they are older than PENDING_MAX_AGE. Runs on every upload and daily
+    under Celery beat.
 
     A storage that cannot list or date its files (Django's API allows that and raises
     NotImplementedError) or an unreadable folder is logged, not raised: a failed purge must
