@@ -18,6 +18,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -275,13 +276,30 @@ def read_xlsx(data: bytes, *, sheet: str | None = None, header: bool = True) -> 
             "このファイルは古い Excel 形式（.xls）か、パスワード付きの Excel ファイルです。"
             "Excel で開き、パスワードを解除して .xlsx 形式で保存し直してください。"
         )
+    # A damaged workbook fails in many ways, and in read-only mode most of them only when the
+    # rows are read (a corrupt deflate stream, a truncated XML part, an unknown zip version):
+    # all of them mean the same to the person who uploaded it.
+    broken = (
+        zipfile.BadZipFile,
+        zlib.error,
+        InvalidFileException,
+        EOFError,
+        KeyError,
+        IndexError,
+        OSError,
+        ValueError,
+        TypeError,
+        NotImplementedError,
+        SyntaxError,  # xml.etree and lxml parse errors
+    )
+    unreadable = (
+        "Excel ファイル（.xlsx）として読み込めません。ファイルが壊れていないか、"
+        "拡張子が中身と合っているかを確認してください。"
+    )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise TabularError(
-            "Excel ファイル（.xlsx）として読み込めません。ファイルが壊れていないか、"
-            "拡張子が中身と合っているかを確認してください。"
-        ) from None
+    except broken:
+        raise TabularError(unreadable) from None
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0]
@@ -304,6 +322,10 @@ def read_xlsx(data: bytes, *, sheet: str | None = None, header: bool = True) -> 
                 want_header = False
                 continue
             rows.append(Row(number, values))
+    except TabularError:
+        raise
+    except broken:
+        raise TabularError(unreadable) from None
     finally:
         workbook.close()
     return Table("xlsx", head, rows)
