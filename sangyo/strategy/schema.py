@@ -227,26 +227,81 @@ class StrategyFileError(Exception):
 Path_ = tuple[str | int, ...]
 
 
+# Bounds for data files, which are small (the Tsukuba strategy is about 40 KB and 1,500
+# values): a file past them is a mistake or an attack (an alias "billion laughs" expands a few
+# lines into billions of values), and is refused with a message instead of exhausting memory.
+MAX_TEXT_CHARS = 2_000_000
+MAX_VALUES = 200_000
+MAX_DEPTH = 50
+
+
+class _Refused(yaml.YAMLError):
+    """A YAML document this loader will not build; reported like any YAML error."""
+
+    def __init__(self, problem: str, mark: yaml.Mark | None = None):
+        super().__init__(problem)
+        self.problem, self.problem_mark = problem, mark
+
+
 def _load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML and remember the (1-based) line of every mapping key and list item."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if len(text) > MAX_TEXT_CHARS:
+        raise _Refused(
+            _("ファイルが大きすぎます（%(n)s文字。%(max)s文字まで）")
+            % {"n": f"{len(text):,}", "max": f"{MAX_TEXT_CHARS:,}"}
+        )
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise _Refused(_("入れ子が深すぎます")) from None
     lines: dict[Path_, int] = {}
+    count = 0
+    active: set[int] = set()  # the nodes being built: an alias to one of them is a loop
 
     def walk(n: yaml.Node | None, path: Path_) -> Any:
+        nonlocal count
         if n is None:
             return None
+        count += 1
+        if count > MAX_VALUES:
+            raise _Refused(
+                _("値が多すぎます（別名（*）の展開を含めて%(max)s個まで）")
+                % {"max": f"{MAX_VALUES:,}"},
+                n.start_mark,
+            )
+        if len(path) > MAX_DEPTH:
+            raise _Refused(
+                _("入れ子が深すぎます（%(max)s段まで）") % {"max": MAX_DEPTH}, n.start_mark
+            )
         lines.setdefault(path, n.start_mark.line + 1)
+        if isinstance(n, yaml.MappingNode | yaml.SequenceNode):
+            if id(n) in active:
+                raise _Refused(_("別名（*）が自分自身を含んでいます"), n.start_mark)
+            active.add(id(n))
+            try:
+                return walk_collection(n, path)
+            finally:
+                active.discard(id(n))
+        return scalar(n)
+
+    def walk_collection(n: yaml.Node, path: Path_) -> Any:
         if isinstance(n, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in n.value:
-                key = yaml.SafeLoader(" ").construct_object(key_node)  # scalar keys only
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _Refused(
+                        _("項目名には文字列を書いてください（一覧やまとまりは項目名にできません）"),
+                        key_node.start_mark,
+                    )
+                key = scalar(key_node)
                 if key in out:
                     raise _DuplicateKey(_dotted((*path, key)), key_node.start_mark.line + 1)
                 lines[(*path, key)] = key_node.start_mark.line + 1
                 out[key] = walk(value_node, (*path, key))
             return out
-        if isinstance(n, yaml.SequenceNode):
-            return [walk(item, (*path, i)) for i, item in enumerate(n.value)]
+        return [walk(item, (*path, i)) for i, item in enumerate(n.value)]
+
+    def scalar(n: yaml.Node) -> Any:
         # Scalars: strings stay strings, and so do digit strings with a leading zero, which
         # YAML 1.1 would read as octal numbers (an unquoted 団体コード 011002 must stay
         # "011002", not become 4610).
@@ -254,7 +309,16 @@ def _load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
             return n.value
         if n.style is None and _LEADING_ZERO.match(n.value):
             return n.value
-        return yaml.SafeLoader(" ").construct_object(n)
+        try:
+            return yaml.SafeLoader(" ").construct_object(n)
+        except (ValueError, TypeError, KeyError, OverflowError):
+            # PyYAML's constructors raise these for a value that matches its type's pattern
+            # but is impossible (2025-02-30, !!int abc, !!bool maybe).
+            raise _Refused(
+                _("値「%(value)s」を読み取れません（%(tag)s）")
+                % {"value": str(n.value)[:50], "tag": n.tag.removeprefix("tag:yaml.org,2002:")},
+                n.start_mark,
+            ) from None
 
     return walk(node, ()), lines
 
