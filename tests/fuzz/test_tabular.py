@@ -5,8 +5,9 @@ the same strings back."""
 
 from __future__ import annotations
 
+import contextlib
 import io
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -160,10 +161,10 @@ def workbook_bytes(draw):
     for _ in range(draw(st.integers(0, 6))):
         row = draw(st.integers(1, 30))
         col = draw(st.integers(1, 12))
-        try:
-            ws.cell(row=row, column=col, value=draw(xlsx_value))
-        except (ValueError, TypeError):
-            pass  # openpyxl refuses some values itself: not what is being tested
+        value = draw(xlsx_value)
+        # openpyxl refuses some values itself: not what is being tested.
+        with contextlib.suppress(ValueError, TypeError):
+            ws.cell(row=row, column=col, value=value)
     if draw(st.booleans()):
         wb.create_sheet("二枚目").append(["x", 1])
     buffer = io.BytesIO()
