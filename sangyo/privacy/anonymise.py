@@ -201,6 +201,8 @@ def run(p: Person, *, apply: bool, actor: Any = "system", reason: str = "") -> P
             )
         )
 
+    _login_records(p, plan, apply=apply)
+
     delegations = where.delegations(p).filter(revoked_at__isnull=True)
     n = delegations.count()
     if n:
@@ -305,6 +307,41 @@ def run(p: Person, *, apply: bool, actor: Any = "system", reason: str = "") -> P
     _redact_free_text(plan, redactor, apply=apply)
     _certificates(p, plan, redactor)
     return plan
+
+
+def _login_records(p: Person, plan: Plan, *, apply: bool) -> None:
+    """Two-factor devices go with the account; the login lock-out logs (django-axes) keep
+    their rows for security but no longer name the person."""
+    if p.user is not None:
+        for label in ("otp_totp.TOTPDevice", "otp_static.StaticDevice"):
+            if not apps.is_installed(
+                label.split(".")[0].replace("otp_", "django_otp.plugins.otp_")
+            ):
+                continue
+            devices = apps.get_model(label).objects.filter(user=p.user)
+            n = devices.count()
+            if n:
+                if apply:
+                    devices.delete()
+                plan.steps.append(Step("accounts.device", _("二段階認証の機器"), n, _("削除")))
+    if not apps.is_installed("axes") or not p.emails:
+        return
+    for label in ("axes.AccessLog", "axes.AccessAttempt", "axes.AccessFailureLog"):
+        model = apps.get_model(label)
+        rows = model.objects.filter(p.email_q("username"))
+        n = rows.count()
+        if n:
+            if apply:
+                for pk in list(rows.values_list("pk", flat=True)):
+                    model.objects.filter(pk=pk).update(username=anonymised_email("login", pk))
+            plan.steps.append(
+                Step(
+                    "accounts.login_log",
+                    _("ログインの記録"),
+                    n,
+                    _("ログインに使ったメールアドレス"),
+                )
+            )
 
 
 def _applications(p: Person, plan: Plan, redactor: Redactor, *, apply: bool) -> None:
