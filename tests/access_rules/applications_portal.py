@@ -3,21 +3,17 @@
 Only business users get in; staff are not applicants and get 404 (they use the staff
 screens). The one exception is the document download, the single door through which files
 leave the system: staff screens link to it, so administrators and officers may use it
-(reviewers only for calls they are assigned to — not here). The `business` role is the
-representative of the business whose applications `objects()` creates.
+(reviewers only for calls they are assigned to — not here). The applications belong to the
+owner business: its representative and its delegated proxy act on them (applications
+.policies: members and unexpired proxies); another business gets 404 on them but uses the
+lists and starts applications of its own.
 
 POSTs here carry no data, as the matrix sends them: an empty save, withdrawal, report or
 upload is refused on the page (200, with the error), a start, submission, resubmission or
 deletion redirects back to the application (302).
 """
 
-from tests.access_rules import ROLES
-
-
-def applicant(business_status: int, **others) -> dict:
-    """Anonymous → login (302); the applicant → `business_status`; everyone else → 404."""
-    rule = {r: 404 for r in ROLES} | {"anon": 302, "business": business_status}
-    return rule | others
+from tests.access_rules import business_side, owner_business, owner_side
 
 
 def _app(key: str, suffix: str = ""):
@@ -25,28 +21,28 @@ def _app(key: str, suffix: str = ""):
 
 
 RULES = {
-    "portal:calls": ("get", "/apply/", applicant(200)),
-    "portal:call": ("get", lambda o: f"/apply/calls/{o['portal_call'].pk}/", applicant(200)),
+    "portal:calls": ("get", "/apply/", business_side()),
+    "portal:call": ("get", lambda o: f"/apply/calls/{o['portal_call'].pk}/", business_side()),
     "portal:start": (
         "post",
         lambda o: f"/apply/calls/{o['portal_call'].pk}/start/",
-        applicant(302),
+        business_side(status=302),
     ),
-    "portal:my_applications": ("get", "/apply/applications/", applicant(200)),
-    "portal:application": ("get", _app("portal_draft"), applicant(200)),
-    "portal:save": ("post", _app("portal_draft", "save/"), applicant(200)),
-    "portal:submit": ("post", _app("portal_draft", "submit/"), applicant(302)),
-    "portal:resubmit": ("post", _app("portal_returned", "resubmit/"), applicant(302)),
-    "portal:withdraw": ("post", _app("portal_draft", "withdraw/"), applicant(200)),
-    "portal:report": ("post", _app("portal_granted", "report/"), applicant(200)),
-    "portal:decision": ("get", _app("portal_granted", "decision/"), applicant(200)),
-    "portal:document_upload": ("post", _app("portal_draft", "documents/"), applicant(200)),
+    "portal:my_applications": ("get", "/apply/applications/", business_side()),
+    "portal:application": ("get", _app("portal_draft"), owner_side()),
+    "portal:save": ("post", _app("portal_draft", "save/"), owner_side()),
+    "portal:submit": ("post", _app("portal_draft", "submit/"), owner_side(status=302)),
+    "portal:resubmit": ("post", _app("portal_returned", "resubmit/"), owner_side(status=302)),
+    "portal:withdraw": ("post", _app("portal_draft", "withdraw/"), owner_side()),
+    "portal:report": ("post", _app("portal_granted", "report/"), owner_side()),
+    "portal:decision": ("get", _app("portal_granted", "decision/"), owner_side()),
+    "portal:document_upload": ("post", _app("portal_draft", "documents/"), owner_side()),
     "portal:document_download": (
         "get",
         lambda o: (
             f"/apply/applications/{o['portal_draft'].pk}/documents/{o['portal_document'].pk}/"
         ),
-        applicant(200, officer=200, admin=200),
+        owner_side("officer", "admin"),
     ),
     "portal:document_delete": (
         "post",
@@ -54,11 +50,9 @@ RULES = {
             f"/apply/applications/{o['portal_draft'].pk}/documents/"
             f"{o['portal_document'].pk}/delete/"
         ),
-        applicant(302),
+        owner_side(status=302),
     ),
 }
-for _method, _path, _expected in RULES.values():
-    assert set(_expected) == set(ROLES)
 
 
 def objects(users, tsukuba):
@@ -66,8 +60,6 @@ def objects(users, tsukuba):
 
     from sangyo.applications import uploads
     from sangyo.applications.tests import factories as app_factories
-    from sangyo.registry.services import membership_add
-    from sangyo.registry.tests.factories import business
     from sangyo.strategy.models import Program
 
     # A program no other rule shapes, so its detail is ours.
@@ -78,9 +70,8 @@ def objects(users, tsukuba):
         eligibility=[{"rule": "in_city"}],
     )
     call = app_factories.open_call(program, title_ja="合成データ募集（ポータル確認用）")
-    company = business(name="合成データ申請者株式会社（アクセス確認用）")
+    company = owner_business(users)
     user = users["business"]
-    membership_add(user=user, business=company, role="representative", actor="test")
     draft = app_factories.application(call, company, user, status="draft")
     document = uploads.document_add(
         application=draft,

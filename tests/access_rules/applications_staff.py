@@ -7,13 +7,13 @@ officer page. The reviewer of these rules is assigned to the call; what an unass
 reviewer gets is tested in sangyo/applications/tests/test_reviews.py.
 """
 
-from tests.access_rules import ROLES, staff_only
+from tests.access_rules import owner_business, post_redirects, staff_only
 
 READERS = staff_only("viewer", "officer", "admin")
 MANAGERS = staff_only("officer", "admin")
 # A POST by a manager redirects back to the page (302) whether the service agreed or said
 # why not; refused roles get 404, anonymous users the login page.
-POST_MANAGERS = {r: (302 if r in ("anon", "officer", "admin") else 404) for r in ROLES}
+POST_MANAGERS = post_redirects("officer", "admin")
 REVIEWER_ONLY = staff_only("reviewer")
 
 RULES = {
@@ -84,7 +84,6 @@ RULES = {
 def objects(users, tsukuba):
     from sangyo.applications import reviews
     from sangyo.applications.tests import factories as app_factories
-    from sangyo.registry.tests.factories import business
     from sangyo.strategy.models import Program
 
     program = Program.objects.get(code="09-2", measure__strategy=tsukuba)
@@ -97,23 +96,9 @@ def objects(users, tsukuba):
         ],
     )
     call = app_factories.open_call(program, title_ja="合成データ募集（職員画面のアクセス確認用）")
-    firm = business(name="合成データ株式会社（職員画面のアクセス確認用）")
-
-    class _Maker:
-        n = 0
-
-    def make_user(role, email=None):
-        from sangyo.accounts.models import User
-
-        _Maker.n += 1
-        return User.objects.create_user(
-            email=email or f"apps-staff-applicant{_Maker.n}@example.test",
-            password="correct horse battery",
-            role=role,
-        )
-
-    applicant = app_factories.applicant(make_user, firm)
-    application = app_factories.application(call, firm, applicant, status="under_review")
+    application = app_factories.application(
+        call, owner_business(users), users["business"], status="under_review"
+    )
     assignment = reviews.reviewer_assign(
         call=call, reviewer=users["reviewer"], stage="content", actor="test"
     )

@@ -1,8 +1,8 @@
 """Access rules for consultations: public booking pages and the staff pages."""
 
-from tests.access_rules import PUBLIC, ROLES, staff_only
+from tests.access_rules import PUBLIC, owner_business, owner_side, signed_in, staff_only
 
-LOGGED_IN = {r: (302 if r == "anon" else 200) for r in ROLES}
+LOGGED_IN = signed_in()
 STAFF_VIEW = staff_only("viewer", "officer", "admin")
 STAFF_MANAGE = staff_only("officer", "admin")
 
@@ -11,18 +11,12 @@ RULES = {
     # Any signed-in user sees the form; only businesses they act for can be chosen.
     "consult:book": ("get", lambda o: f"/consult/slots/{o['consult_slot'].pk}/book/", LOGGED_IN),
     "consult:my_bookings": ("get", "/consult/bookings/", LOGGED_IN),
-    # The business's member and the desk's staff may cancel; others cannot see the booking.
+    # The business's member or proxy and the desk's staff may cancel (then go back to a
+    # list, 302); others cannot see the booking.
     "consult:cancel": (
         "post",
         lambda o: f"/consult/bookings/{o['consult_booking'].pk}/cancel/",
-        {
-            "anon": 302,
-            "business": 302,
-            "viewer": 404,
-            "reviewer": 404,
-            "officer": 302,
-            "admin": 302,
-        },
+        owner_side("officer", "admin", status=302),
     ),
     "consultations_staff:index": ("get", "/staff/consultations/", STAFF_VIEW),
     "consultations_staff:desk": (
@@ -53,14 +47,9 @@ RULES = {
 def objects(users, tsukuba):
     from sangyo.consultations import services
     from sangyo.consultations.tests import factories as f
-    from sangyo.registry.models import Membership
-    from sangyo.registry.tests.factories import business
 
     desk = f.desk(tsukuba)
-    company = business(name="合成データ相談株式会社")
-    Membership.objects.create(
-        user=users["business"], business=company, role=Membership.Role.values[0]
-    )
+    company = owner_business(users)
     booking = services.booking_create(
         slot=f.slot(desk, days=2), business=company, actor=users["business"], name="合成データ"
     )

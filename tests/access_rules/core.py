@@ -1,6 +1,6 @@
 """Access rules for the platform's own pages: strategy, staff menu, accounts, API, admin."""
 
-from tests.access_rules import PUBLIC, ROLES, staff_only
+from tests.access_rules import PUBLIC, everyone, staff_only, with_roles
 
 # name → (method, path, {role: status}); a path may be a function of the `objects` fixture
 # for URLs that name a record.
@@ -23,8 +23,8 @@ RULES = {
     "job_detail": ("get", lambda o: f"/staff/jobs/{o['job'].pk}/", staff_only("officer", "admin")),
     "accounts:login": ("get", "/accounts/login/", PUBLIC),
     # Logging out is a POST; a GET is refused for everyone.
-    "accounts:logout": ("get", "/accounts/logout/", dict.fromkeys(ROLES, 405)),
-    "set_language": ("post", "/i18n/setlang/", dict.fromkeys(ROLES, 302)),
+    "accounts:logout": ("get", "/accounts/logout/", everyone(405)),
+    "set_language": ("post", "/i18n/setlang/", everyone(302)),
     "healthz": ("get", "/healthz", PUBLIC),
     "readyz": ("get", "/readyz", PUBLIC),
     "api:current_strategy": ("get", "/api/v1/strategy", PUBLIC),
@@ -33,9 +33,9 @@ RULES = {
     "api:openapi-json": ("get", "/api/v1/openapi.json", PUBLIC),
     "api:openapi-view": ("get", "/api/v1/docs", PUBLIC),
     # The bare prefix has no content of its own.
-    "api:api-root": ("get", "/api/v1/", dict.fromkeys(ROLES, 404)),
+    "api:api-root": ("get", "/api/v1/", everyone(404)),
     # Django's admin: only the admin role gets in; everyone else is sent to its login.
-    "admin:index": ("get", "/admin/", {**dict.fromkeys(ROLES, 302), "admin": 200}),
+    "admin:index": ("get", "/admin/", with_roles(everyone(302), admin=200)),
 }
 
 

@@ -1,7 +1,7 @@
 """Access rules for diagnostics (ロカベン, 事業承継診断): administrators and officers write;
 viewers read (list, result, PDF); everyone else is refused."""
 
-from tests.access_rules import staff_only
+from tests.access_rules import owner_business, staff_only
 
 READ = staff_only("viewer", "officer", "admin")
 WRITE = staff_only("officer", "admin")
@@ -27,10 +27,9 @@ def objects(users, tsukuba):
     import datetime
 
     from sangyo.diagnostics.services import diagnosis_create
-    from sangyo.registry.tests.factories import business
 
     diagnosis = diagnosis_create(
-        business=business(name="合成データ診断アクセス株式会社"),
+        business=owner_business(users),
         kind="succession",
         actor=users["officer"],
         answers={"owner_age": 65, "has_candidates": True},

@@ -3,17 +3,12 @@ data; staff (viewers, officers, administrators) read every sheet; officers and
 administrators draft, record opinions and corrections; administrators (the section head)
 manage the committee and the year settings."""
 
-from tests.access_rules import PUBLIC, ROLES, staff_only
+from tests.access_rules import PUBLIC, post_redirects, staff_only
 
 VIEWERS = staff_only("viewer", "officer", "admin")
 EDITORS = staff_only("officer", "admin")
 ADMINS = staff_only("admin")
 STAFF = "/staff/evaluation"
-
-
-def redirects(*allowed):
-    """POST-only actions: anonymous → login, allowed roles → back to a page, others → 404."""
-    return {r: (302 if r == "anon" or r in allowed else 404) for r in ROLES}
 
 
 RULES = {
@@ -34,7 +29,7 @@ RULES = {
         PUBLIC,
     ),
     "evaluation_staff:list": ("get", f"{STAFF}/", VIEWERS),
-    "evaluation_staff:prepare": ("post", f"{STAFF}/prepare/", redirects("officer", "admin")),
+    "evaluation_staff:prepare": ("post", f"{STAFF}/prepare/", post_redirects("officer", "admin")),
     "evaluation_staff:sheet": (
         "get",
         lambda o: f"{STAFF}/sheets/{o['evaluation_draft'].pk}/",
@@ -48,7 +43,7 @@ RULES = {
     "evaluation_staff:transition": (
         "post",
         lambda o: f"{STAFF}/sheets/{o['evaluation_draft'].pk}/transition/",
-        redirects("viewer", "officer", "admin"),
+        post_redirects("viewer", "officer", "admin"),
     ),
     "evaluation_staff:opinion": (
         "get",

@@ -2,7 +2,7 @@
 the token pages of a registrant) and the staff pages (viewers see events and counts;
 administrators and officers create, edit and check in)."""
 
-from tests.access_rules import PUBLIC, staff_only
+from tests.access_rules import PUBLIC, everyone, post_redirects, staff_only
 
 VIEWERS = staff_only("viewer", "officer", "admin")
 EDITORS = staff_only("officer", "admin")
@@ -18,7 +18,7 @@ RULES = {
     "events:done": (
         "get",
         lambda o: f"/events/registered/{o['events_registration'].token}/",
-        dict.fromkeys(PUBLIC, 404),
+        everyone(404),
     ),
     "events:cancel": (
         "get",
@@ -45,7 +45,7 @@ RULES = {
         lambda o: (
             f"{STAFF}/{o['events_event'].pk}/registrations/{o['events_registration'].pk}/decide/"
         ),
-        {**EDITORS, "admin": 302, "officer": 302},
+        post_redirects("officer", "admin"),
     ),
 }
 

@@ -2,44 +2,54 @@
 
 Public: the needs/seeds board, published postings, properties, jobs, the abuse report form
 and a seeker's token page. Business pages (post, my postings, conversations, applications to
-my jobs) are for business users acting for the business concerned — here the `business`
-role is made a member of the business that owns the objects; staff roles get 404 there
-(officers and administrators may open a conversation to follow it). Staff pages: viewers see
+my jobs) are for business users acting for the business concerned (a member or a delegated
+proxy, matching.policies): the owner business's representative and proxy act on its
+posting, job and conversation; another business posts and lists its own but gets 404 on
+the owner's records; staff roles get 404 there (officers and administrators may open a
+conversation to follow it). Staff pages: viewers see
 lists without people; officers and administrators act, and see applicants and enquirers.
 
 POSTs carry no data, as the matrix sends them: every POST-only view answers with a redirect
 back (the refusal is shown as a message), so allowed roles get 302 as anonymous users do.
 """
 
-from tests.access_rules import PUBLIC, ROLES, staff_only
+from tests.access_rules import (
+    PUBLIC,
+    business_side,
+    own,
+    owner_side,
+    post_redirects,
+    staff_only,
+)
 
 VIEWERS = staff_only("viewer", "officer", "admin")
 EDITORS = staff_only("officer", "admin")
-EDITORS_POST = {r: 302 if r in ("anon", "officer", "admin") else 404 for r in ROLES}
-BUSINESS = {r: 302 if r == "anon" else 200 if r == "business" else 404 for r in ROLES}
-BUSINESS_POST = {r: 302 if r in ("anon", "business") else 404 for r in ROLES}
+EDITORS_POST = post_redirects("officer", "admin")
+ANY_BUSINESS = business_side()  # any business account, for the businesses it acts for
+OWNER = owner_side()  # the owner business's representative and proxy
+OWNER_POST = owner_side(status=302)
 STAFF = "/staff/matching"
 
 
 RULES = {
     "matching:board": ("get", "/matching/", PUBLIC),
-    "matching:posting_create": ("get", "/matching/postings/new/", BUSINESS),
+    "matching:posting_create": ("get", "/matching/postings/new/", ANY_BUSINESS),
     "matching:posting": ("get", lambda o: f"/matching/postings/{o['m_posting'].pk}/", PUBLIC),
     "matching:posting_manage": (
         "get",
         lambda o: f"/matching/postings/{o['m_posting'].pk}/manage/",
-        BUSINESS,
+        OWNER,
     ),
-    "matching:mine": ("get", "/matching/mine/", BUSINESS),
+    "matching:mine": ("get", "/matching/mine/", ANY_BUSINESS),
     "matching:interest": (
         "get",
         lambda o: f"/matching/interests/{o['m_interest'].pk}/",
-        BUSINESS | {"officer": 200, "admin": 200},
+        owner_side("officer", "admin"),
     ),
     "matching:deal": (
         "post",
         lambda o: f"/matching/interests/{o['m_interest'].pk}/deal/",
-        BUSINESS_POST | {"officer": 302, "admin": 302},
+        owner_side("officer", "admin", status=302),
     ),
     "matching:report": (
         "get",
@@ -53,17 +63,17 @@ RULES = {
         PUBLIC,
     ),
     "matching:jobs": ("get", "/matching/jobs/", PUBLIC),
-    "matching:job_create": ("get", "/matching/jobs/new/", BUSINESS),
+    "matching:job_create": ("get", "/matching/jobs/new/", ANY_BUSINESS),
     "matching:job": ("get", lambda o: f"/matching/jobs/{o['m_job'].pk}/", PUBLIC),
     "matching:job_applications": (
         "get",
         lambda o: f"/matching/jobs/{o['m_job'].pk}/applications/",
-        BUSINESS,
+        OWNER,
     ),
     "matching:application_update": (
         "post",
         lambda o: f"/matching/applications/{o['m_application'].pk}/status/",
-        BUSINESS_POST,
+        OWNER_POST,
     ),
     # The token is the seeker's secret link; the page shows no personal data.
     "matching:application_status": (
@@ -142,6 +152,7 @@ def objects(users, tsukuba):
     from sangyo.matching.tests.factories import world
 
     w = world(owner_user=users["business"])
+    own(w["owner"], users)  # the posting's business, with the matrix's proxy
     return {
         "m_posting": w["posting"],
         "m_interest": w["interest"],

@@ -3,15 +3,16 @@ own pages (/staff/businesses/my/).
 
 Viewers see businesses but not people; administrators and officers see personal data and
 edit; only administrators merge. Business accounts see none of the staff pages (404) but do
-see their own businesses, and a representative the delegation page."""
+see the businesses they act for (`my/`, any business account); only the representative names
+proxies (views.can_delegate), so the owner business's proxy gets 404 on its delegation page
+like another business does."""
 
-from tests.access_rules import ROLES, staff_only
+from tests.access_rules import business_side, owner_business, owner_side, staff_only
 
 BASE = "/staff/businesses"
 VIEWERS = staff_only("viewer", "officer", "admin")
 EDITORS = staff_only("officer", "admin")  # also the roles that see personal data
 ADMINS = staff_only("admin")
-BUSINESS_SIDE = {r: 302 if r == "anon" else 200 if r == "business" else 404 for r in ROLES}
 
 RULES = {
     "registry:business_list": ("get", f"{BASE}/", VIEWERS),
@@ -57,12 +58,12 @@ RULES = {
         ADMINS,
     ),
     "registry:partners": ("get", f"{BASE}/partners/", VIEWERS),
-    "registry:my_businesses": ("get", f"{BASE}/my/", BUSINESS_SIDE),
+    "registry:my_businesses": ("get", f"{BASE}/my/", business_side()),
     # The business user of the matrix is the representative of registry_business.
     "registry:my_delegate": (
         "get",
         lambda o: f"{BASE}/my/{o['registry_business'].pk}/delegate/",
-        BUSINESS_SIDE,
+        owner_side(proxy=False),
     ),
 }
 
@@ -71,12 +72,9 @@ def objects(users, tsukuba):
     from sangyo.registry import services
     from sangyo.registry.tests.factories import business
 
-    kept = business(name="合成データアクセス確認株式会社", representative_name="合成 代表")
+    kept = owner_business(users)
     duplicate = business(name="合成データアクセス確認株式会社")
     contact = services.contact_create(business=kept, actor="test", name="合成 担当")
-    services.membership_add(
-        user=users["business"], business=kept, role="representative", actor="test"
-    )
     return {
         "registry_business": kept,
         "registry_duplicate": duplicate,

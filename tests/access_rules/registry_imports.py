@@ -2,11 +2,11 @@
 (policies.can_import). A pending upload belongs to the officer who made it; administrators
 may continue anyone's."""
 
-from tests.access_rules import ROLES, staff_only
+from tests.access_rules import post_redirects, staff_only
 
 IMPORTERS = staff_only("officer", "admin")
 # A POST that starts a job answers with a redirect (to the job, or back with a message).
-IMPORTERS_POST = {r: 302 if r in ("anon", "officer", "admin") else 404 for r in ROLES}
+IMPORTERS_POST = post_redirects("officer", "admin")
 
 RULES = {
     "registry:imports": ("get", "/staff/businesses/imports/", IMPORTERS),
