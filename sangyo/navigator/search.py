@@ -332,6 +332,9 @@ def _search_rows(expression: str, lang: str, kinds, limit: int, offset: int):
     return total, [(*row[:8], sign * float(row[8])) for row in rows]
 
 
+MAX_PAGE = 10_000
+
+
 def search(
     q: str,
     *,
@@ -346,7 +349,9 @@ def search(
     (anonymously) when `count_missing`."""
     q = (q or "").strip()[:200]
     lang = "en" if lang == "en" and not text.has_japanese(q) else "ja"
-    page = max(1, page)
+    # A page typed into the address bar can be any size; past MAX_PAGE there is nothing to
+    # show, and SQLite cannot even take the offset as an integer.
+    page = min(max(1, page), MAX_PAGE)
     empty = Results(q, lang, [], 0, page, per_page)
     if not q:
         return empty

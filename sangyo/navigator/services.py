@@ -187,11 +187,38 @@ def _split(value) -> list[str]:
     return [v.strip() for v in str(value or "").split(" / ") if v.strip()]
 
 
+BIGINT_MAX = 2**63 - 1  # OutsideProgram.subsidy_max_limit is a BigIntegerField
+SOURCE_ID_MAX = OutsideProgram._meta.get_field("source_id").max_length
+
+
+def _unstorable(value) -> bool:
+    """True when a JSON value holds text no database can store (NUL, lone surrogates).
+    Iterative: the value may be nested as deeply as json.loads allows."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+        elif isinstance(v, str):
+            if "\x00" in v:
+                return True
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
+
+
 def parse_outside_file(raw: bytes | str) -> list[dict]:
     """Validate the whole file; return the rows to write, or raise NavigatorError with
     every problem (record index and field) in Japanese. Nothing is written here."""
     if isinstance(raw, bytes):
-        for encoding in ("utf-8-sig", "cp932", "utf-16"):
+        # UTF-16 first when its BOM says so: CP932 would otherwise "decode" it as nonsense.
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+        for encoding in ("utf-16",) * utf16 + ("utf-8-sig", "cp932", "utf-16"):
             try:
                 raw = raw.decode(encoding)
                 break
@@ -205,6 +232,8 @@ def parse_outside_file(raw: bytes | str) -> list[dict]:
         raise NavigatorError(
             f"JSONとして読み取れません（{exc.lineno}行目 {exc.colno}文字目）"
         ) from None
+    except RecursionError:
+        raise NavigatorError("JSONの入れ子が深すぎます") from None
     records = doc.get("result") if isinstance(doc, dict) else doc
     if not isinstance(records, list):
         raise NavigatorError("JSONの形が違います：result の配列（または配列そのもの）が必要です")
@@ -217,6 +246,11 @@ def parse_outside_file(raw: bytes | str) -> list[dict]:
             errors.append(f"{where}：オブジェクト（{{…}}）ではありません")
             continue
         bad = False
+        if _unstorable(rec):
+            # The record is stored as it came (raw): NUL and lone surrogates (\u0000,
+            # \ud800 in the JSON) cannot be saved by either database.
+            errors.append(f"{where}：使えない文字（NUL や不正なサロゲート）が含まれています")
+            continue
         for f in REQUIRED:
             if rec.get(f) in (None, ""):
                 errors.append(f"{where}：必須の項目「{f}」がありません")
@@ -231,7 +265,7 @@ def parse_outside_file(raw: bytes | str) -> list[dict]:
         limit = rec.get("subsidy_max_limit", 0)
         if limit in (None, ""):
             limit = 0
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= BIGINT_MAX:
             errors.append(
                 f"{where}：項目「subsidy_max_limit」は0以上の整数（円）である必要があります"
             )
@@ -242,7 +276,10 @@ def parse_outside_file(raw: bytes | str) -> list[dict]:
             if v in (None, ""):
                 dates[f] = None
                 continue
-            d = parse_datetime(str(v)) if isinstance(v, str) else None
+            try:
+                d = parse_datetime(v) if isinstance(v, str) else None
+            except ValueError:  # well formed but impossible: 2025-02-30, +99:00
+                d = None
             if d is None:
                 errors.append(
                     f"{where}：項目「{f}」の日時を読み取れません（例 2025-04-01T00:00:00Z）"
@@ -268,6 +305,9 @@ def parse_outside_file(raw: bytes | str) -> list[dict]:
             errors.append(f"{where}：項目「front_subsidy_detail_page_url」はURLではありません")
             bad = True
         sid = str(rec.get("id") or "")
+        if len(sid) > SOURCE_ID_MAX:
+            errors.append(f"{where}：id は{SOURCE_ID_MAX}文字以内である必要があります")
+            bad = True
         if sid in seen:
             errors.append(f"{where}：id「{sid}」が重複しています")
             bad = True
