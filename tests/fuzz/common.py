@@ -12,6 +12,7 @@ the rest of the test suite keeps its own hypothesis settings.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 
@@ -84,3 +85,14 @@ def assert_clear(message: str) -> None:
 
 def has_japanese(text: str) -> bool:
     return bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text))
+
+
+@contextlib.contextmanager
+def rolled_back():
+    """Run one hypothesis example in a savepoint that is rolled back afterwards, so examples
+    of a database test do not see each other's writes."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
