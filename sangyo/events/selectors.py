@@ -18,6 +18,11 @@ def _with_counts(qs):
     )
 
 
+def with_counts(qs):
+    """Events with `seated`, `waiting` and `pending` counted in the same query (the API)."""
+    return _with_counts(qs)
+
+
 def upcoming_events(now=None):
     now = now or timezone.now()
     events = list(_with_counts(Event.objects.filter(ends_at__gte=now)).order_by("starts_at"))

@@ -4,16 +4,17 @@ Numbers are JSON numbers (figures are read by charts and spreadsheets, not re-pa
 texts come in both languages. Each call runs a fixed number of queries.
 """
 
-from ninja import Router, Schema
+from typing import Any, Literal
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+
+from sangyo.api_common import PageParams, Text, page_schema, paginate, responses
+from sangyo.strategy.api import ValueAtYear
 
 from . import opendata, selectors
 
 router = Router(tags=["indicators"])
-
-
-class Text(Schema):
-    ja: str
-    en: str
 
 
 class LatestOut(Schema):
@@ -38,11 +39,6 @@ class IndicatorSummary(Schema):
     vision: str | None = None
     latest: LatestOut | None = None
     pace: PaceSummary
-
-
-class ValueAtYear(Schema):
-    value: float
-    fiscal_year: int | None = None
 
 
 class RevisionOut(Schema):
@@ -87,7 +83,7 @@ class BandOut(Schema):
 
 class ComputationOut(Schema):
     code: str
-    params: dict
+    params: dict[str, Any] = Field(..., description="集計条件（集計定義ごと） / per computation")
     definition: Text | None = None
 
 
@@ -96,7 +92,7 @@ class DefinitionOut(Schema):
     direction: str
     method: str
     path: str
-    steps: dict
+    steps: dict[str, float | str] = Field(..., description="中間目標 {年度: 値} / interim targets")
     tolerance_pct: float
     bands: list[BandOut]
     source: Text
@@ -204,23 +200,59 @@ def _summary(ind) -> dict:
     }
 
 
+IndicatorPage = page_schema("IndicatorPage", IndicatorSummary)
+
+
+class IndicatorFilters(Schema):
+    level: Literal["", "outcome_kpi", "measure_outcome", "measure_output"] = Field(
+        "",
+        description="outcome_kpi: 成果指標（将来都市像）, measure_outcome: 成果指標（施策）, "
+        "measure_output: 活動指標（施策）",
+    )
+    measure: str = Field("", max_length=10, description="施策番号 / measure number, e.g. 05")
+    vision: str = Field("", max_length=10, description="将来都市像 / vision code, e.g. I")
+    status: str = Field("", max_length=30, description="進捗の判定 / pace status, e.g. on_track")
+
+
 @router.get(
     "/indicators",
-    response=list[IndicatorSummary],
-    summary="Indicators of the current strategy, with latest value and pace status",
+    response=responses(IndicatorPage),
+    summary="指標の一覧 / Indicators",
+    description=(
+        "現行戦略の成果指標・活動指標と、最新の値・進捗の判定（理由つきは詳細で）。\n\n"
+        "Indicators of the current strategy with the latest value and pace status."
+    ),
 )
-def list_indicators(request):
-    strategy = selectors.current_strategy()
-    return [
+def list_indicators(request, filters: Query[IndicatorFilters], page: Query[PageParams]):
+    try:
+        strategy = selectors.current_strategy()
+    except Http404:
+        return paginate(request, [], page)
+    rows = [
         _summary(ind)
         for ind in selectors.strategy_indicators(strategy, full=False, tree=True, series="latest")
     ]
+    if filters.level:
+        rows = [r for r in rows if r["level"] == filters.level]
+    if filters.measure:
+        rows = [r for r in rows if r["measure"] == filters.measure]
+    if filters.vision:
+        rows = [r for r in rows if r["vision"] == filters.vision]
+    if filters.status:
+        rows = [r for r in rows if r["pace"]["status"] == filters.status]
+    return paginate(request, rows, page)
 
 
 @router.get(
     "/indicators/{indicator_id}",
-    response=IndicatorOut,
-    summary="One indicator: definition, targets, revisions, observations, assessment",
+    response=responses(IndicatorOut, 404),
+    summary="指標1件 / One indicator",
+    description=(
+        "定義、目標と改定の履歴、目標への経路、年度別の実績（速報・確報と以前の値）、"
+        "進捗の判定と理由、見通し。\n\n"
+        "Definition, targets and their revisions, the target path, observations by fiscal "
+        "year (with earlier vintages), the assessment with its reason, and the projection."
+    ),
 )
 def get_indicator(request, indicator_id: int):
     return opendata.indicator_data(selectors.indicator_detail(indicator_id))

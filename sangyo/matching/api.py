@@ -5,20 +5,17 @@ no applications, enquiries or messages — only what the public pages show."""
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
+
+from sangyo.api_common import PageParams, Text, page_schema, paginate, responses
 
 from . import selectors
 from .models import Property
 
 router = Router(tags=["matching"])
-MAX_LIMIT = 100
-
-
-class Text(Schema):
-    ja: str
-    en: str
 
 
 class PostingOut(Schema):
@@ -72,22 +69,9 @@ class JobOut(Schema):
     business_name: str
 
 
-class Page(Schema):
-    count: int
-    offset: int
-    limit: int
-
-
-class PostingPage(Page):
-    results: list[PostingOut]
-
-
-class PropertyPage(Page):
-    results: list[PropertyOut]
-
-
-class JobPage(Page):
-    results: list[JobOut]
+PostingPage = page_schema("PostingPage", PostingOut)
+PropertyPage = page_schema("PropertyPage", PropertyOut)
+JobPage = page_schema("JobPage", JobOut)
 
 
 def _posting(p) -> dict:
@@ -147,66 +131,75 @@ def _job(j) -> dict:
     }
 
 
-def _slice(qs, offset: int, limit: int):
-    offset = max(0, offset)
-    limit = max(1, min(limit, MAX_LIMIT))
-    return qs.count(), offset, limit, list(qs[offset : offset + limit])
+class PostingFilters(Schema):
+    q: str = Field("", max_length=200, description="キーワード / keywords")
+    kind: Literal["", "need", "seed"] = Field("", description="need: ニーズ, seed: シーズ")
+    category: str = Field("", max_length=40)
+    region: str = Field("", max_length=40)
 
 
-@router.get("/matching/postings", response=PostingPage, url_name="matching_postings")
-def postings(
-    request,
-    q: str = "",
-    kind: str = "",
-    category: str = "",
-    region: str = "",
-    offset: int = 0,
-    limit: int = 20,
-):
-    count, offset, limit, rows = _slice(
-        selectors.search_postings(q=q, kind=kind, category=category, region=region),
-        offset,
-        limit,
+@router.get(
+    "/matching/postings",
+    response=responses(PostingPage),
+    url_name="matching_postings",
+    summary="ニーズ・シーズの一覧 / Needs and seeds",
+    description=(
+        "公開中で期限内のニーズ・シーズ（モデレーション済み）。人や連絡先は含みません。\n\n"
+        "Published, unexpired needs and seeds (moderated). No people or contact details."
+    ),
+)
+def postings(request, filters: Query[PostingFilters], page: Query[PageParams]):
+    qs = selectors.search_postings(
+        q=filters.q, kind=filters.kind, category=filters.category, region=filters.region
     )
-    return {
-        "count": count,
-        "offset": offset,
-        "limit": limit,
-        "results": [_posting(p) for p in rows],
-    }
+    return paginate(request, qs, page, _posting)
 
 
-@router.get("/matching/postings/{pk}", response=PostingOut, url_name="matching_posting")
+@router.get(
+    "/matching/postings/{pk}",
+    response=responses(PostingOut, 404),
+    url_name="matching_posting",
+    summary="ニーズ・シーズ1件 / One need or seed",
+    description="非公開・期限切れは404。 / Unpublished or expired → 404.",
+)
 def posting(request, pk: int):
     return _posting(get_object_or_404(selectors.public_postings(), pk=pk))
 
 
-@router.get("/matching/properties", response=PropertyPage, url_name="matching_properties")
-def properties(
-    request,
-    use: str = "",
-    district: int | None = None,
-    rent_max: int | None = None,
-    area_min: float | None = None,
-    offset: int = 0,
-    limit: int = 20,
-):
-    count, offset, limit, rows = _slice(
-        selectors.search_properties(
-            use=use, district=str(district or ""), rent_max=rent_max, area_min=area_min
-        ),
-        offset,
-        limit,
+class PropertyFilters(Schema):
+    use: str = Field("", max_length=40, description="用途 / use")
+    district: int | None = Field(None, description="地区ID / district id")
+    rent_max: int | None = Field(None, ge=0, description="賃料の上限（円） / max rent (yen)")
+    area_min: float | None = Field(None, ge=0, le=1e9, description="面積の下限（㎡） / min area")
+
+
+@router.get(
+    "/matching/properties",
+    response=responses(PropertyPage),
+    url_name="matching_properties",
+    summary="空き物件の一覧 / Business properties",
+    description=(
+        "公開中の事業用物件（チャレンジショップを含む）。\n\n"
+        "Published business properties for founders (challenge shops included)."
+    ),
+)
+def properties(request, filters: Query[PropertyFilters], page: Query[PageParams]):
+    qs = selectors.search_properties(
+        use=filters.use,
+        district=str(filters.district or ""),
+        rent_max=filters.rent_max,
+        area_min=filters.area_min,
     )
-    return {
-        "count": count,
-        "offset": offset,
-        "limit": limit,
-        "results": [_property(p) for p in rows],
-    }
+    return paginate(request, qs, page, _property)
 
 
-@router.get("/matching/properties/{pk}", response=PropertyOut, url_name="matching_property")
+@router.get(
+    "/matching/properties/{pk}",
+    response=responses(PropertyOut, 404),
+    url_name="matching_property",
+    summary="物件1件 / One property",
+    description="非公開は404。 / Unpublished → 404.",
+)
 def property_detail(request, pk: int):
     return _property(
         get_object_or_404(
@@ -216,22 +209,36 @@ def property_detail(request, pk: int):
     )
 
 
-@router.get("/matching/jobs", response=JobPage, url_name="matching_jobs")
-def jobs(
-    request,
-    q: str = "",
-    kind: str = "",
-    english: bool = False,
-    target: str = "",
-    offset: int = 0,
-    limit: int = 20,
-):
-    count, offset, limit, rows = _slice(
-        selectors.search_jobs(q=q, kind=kind, english=english, target=target), offset, limit
+class JobFilters(Schema):
+    q: str = Field("", max_length=200, description="キーワード / keywords")
+    kind: str = Field("", max_length=40, description="job, internship, …")
+    english: bool = Field(False, description="英語で働ける求人だけ / English-friendly only")
+    target: str = Field("", max_length=40)
+
+
+@router.get(
+    "/matching/jobs",
+    response=responses(JobPage),
+    url_name="matching_jobs",
+    summary="求人・インターンシップの一覧 / Jobs and internships",
+    description=(
+        "公開中で期限内の求人・インターンシップ。応募者の情報は含みません。\n\n"
+        "Published, unexpired jobs and internships. No applicants' data."
+    ),
+)
+def jobs(request, filters: Query[JobFilters], page: Query[PageParams]):
+    qs = selectors.search_jobs(
+        q=filters.q, kind=filters.kind, english=filters.english, target=filters.target
     )
-    return {"count": count, "offset": offset, "limit": limit, "results": [_job(j) for j in rows]}
+    return paginate(request, qs, page, _job)
 
 
-@router.get("/matching/jobs/{pk}", response=JobOut, url_name="matching_job")
+@router.get(
+    "/matching/jobs/{pk}",
+    response=responses(JobOut, 404),
+    url_name="matching_job",
+    summary="求人1件 / One job",
+    description="非公開・期限切れは404。 / Unpublished or expired → 404.",
+)
 def job(request, pk: int):
     return _job(get_object_or_404(selectors.public_jobs(), pk=pk))

@@ -343,15 +343,18 @@ def search(
     per_page: int = 20,
     kinds: list[str] | None = None,
     count_missing: bool = True,
+    offset: int | None = None,
 ) -> Results:
     """Ranked hits for `q`. Queries written in Japanese always search the Japanese
     documents; others search the documents of `lang`. A search that finds nothing is counted
     (anonymously) when `count_missing`."""
     q = (q or "").strip()[:200]
     lang = "en" if lang == "en" and not text.has_japanese(q) else "ja"
-    # A page typed into the address bar can be any size; past MAX_PAGE there is nothing to
-    # show, and SQLite cannot even take the offset as an integer.
+    # A page (or offset) typed into the address bar can be any size; past MAX_PAGE there is
+    # nothing to show, and SQLite cannot even take the offset as an integer.
     page = min(max(1, page), MAX_PAGE)
+    if offset is not None:
+        offset = min(offset, MAX_PAGE * per_page)
     empty = Results(q, lang, [], 0, page, per_page)
     if not q:
         return empty
@@ -366,7 +369,8 @@ def search(
         expression = text.fts5_expression(parsed)
     kinds = [k for k in (kinds or []) if k in KINDS]
     with transaction.atomic():
-        total, rows = _search_rows(expression, lang, kinds, per_page, (page - 1) * per_page)
+        start = (page - 1) * per_page if offset is None else max(0, offset)
+        total, rows = _search_rows(expression, lang, kinds, per_page, start)
         if not rows and page > 1:  # past the last page: the total still matters for paging
             total, _ = _search_rows(expression, lang, kinds, 1, 0)
     if total == 0 and count_missing:

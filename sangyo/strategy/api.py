@@ -1,18 +1,16 @@
 """Read-only API of the strategy tree."""
 
-from ninja import Router, Schema
+from django.http import Http404
+from ninja import Query, Router, Schema
+
+from sangyo.api_common import PageParams, Text, page_schema, paginate, responses
 
 from . import selectors
 
 router = Router(tags=["strategy"])
 
 
-class Text(Schema):
-    ja: str
-    en: str
-
-
-class ProgramOut(Schema):
+class MeasureProgramOut(Schema):
     code: str
     name: Text
 
@@ -21,7 +19,7 @@ class MeasureOut(Schema):
     number: str
     name: Text
     description: Text
-    programs: list[ProgramOut]
+    programs: list[MeasureProgramOut]
 
 
 class SubThemeOut(Schema):
@@ -86,6 +84,44 @@ class StrategySummary(Schema):
     period: Period
 
 
+class SituationSection(Schema):
+    code: str
+    heading: Text
+    points: list[Text]
+
+
+class SituationOut(Schema):
+    title: Text
+    sections: list[SituationSection]
+    note: Text | None = None
+
+
+class StanceOut(Schema):
+    title: Text
+    points: list[Text]
+    note: Text | None = None
+
+
+class PrincipleOut(Schema):
+    number: int
+    name: Text
+
+
+class RoleOut(Schema):
+    party: Text
+    duties: list[Text]
+    note: Text | None = None
+
+
+class OrdinanceOut(Schema):
+    title: Text
+    purpose: Text
+    in_force: str
+    principles: list[PrincipleOut]
+    roles: list[RoleOut]
+    basic_policies: list[Text]
+
+
 class StrategyOut(Schema):
     code: str
     is_current: bool
@@ -97,29 +133,63 @@ class StrategyOut(Schema):
     slogan: Text
     sub_slogan: Text
     visions: list[VisionOut]
-    situation: dict
-    stance: dict
-    ordinance: dict | None = None
+    situation: SituationOut | None = None
+    stance: StanceOut | None = None
+    ordinance: OrdinanceOut | None = None
 
 
-@router.get("/strategy", response=StrategyOut, summary="The current strategy, whole tree")
+StrategyPage = page_schema("StrategyPage", StrategySummary)
+
+
+def _strategy(code: str | None) -> dict:
+    data = selectors.strategy_as_dict(selectors.get_strategy(code))
+    # A strategy stored before the file carried these sections has {}: say "none".
+    return {**data, **{k: data.get(k) or None for k in ("situation", "stance", "ordinance")}}
+
+
+@router.get(
+    "/strategy",
+    response=responses(StrategyOut, 404),
+    summary="現行の産業戦略（全体） / The current strategy, whole tree",
+    description=(
+        "将来都市像 → 施策テーマ → サブテーマ → 施策 → 事業例の全体、成果指標（基準値・目標値）、"
+        "現況・基本的な考え方・振興条例。戦略が未登録なら404。\n\n"
+        "Visions → themes → sub-themes → measures → example programs, the outcome KPIs "
+        "(baseline and target), the situation, the basic stance and the SME ordinance. "
+        "404 when no strategy is loaded."
+    ),
+)
 def current_strategy(request):
-    return selectors.strategy_as_dict(selectors.get_strategy(None))
+    return _strategy(None)
 
 
-@router.get("/strategies", response=list[StrategySummary], summary="Loaded strategies")
-def list_strategies(request):
-    return [
-        {
+@router.get(
+    "/strategies",
+    response=responses(StrategyPage),
+    summary="登録済みの戦略 / Loaded strategies",
+    description="現行および過去の戦略。 / The current strategy and earlier ones.",
+)
+def list_strategies(request, page: Query[PageParams]):
+    return paginate(
+        request,
+        list(selectors.strategies_list()),
+        page,
+        lambda s: {
             "code": s.code,
             "is_current": s.is_current,
             "title": {"ja": s.title_ja, "en": s.title_en},
             "period": {"start_fy": s.start_fy, "end_fy": s.end_fy},
-        }
-        for s in selectors.strategies_list()
-    ]
+        },
+    )
 
 
-@router.get("/strategies/{code}", response=StrategyOut, summary="One strategy by code")
+@router.get(
+    "/strategies/{code}",
+    response=responses(StrategyOut, 404),
+    summary="戦略1件（コード指定） / One strategy by code",
+    description="例 / e.g. `tsukuba-2025`。",
+)
 def strategy_by_code(request, code: str):
-    return selectors.strategy_as_dict(selectors.get_strategy(code))
+    if len(code) > 50:
+        raise Http404
+    return _strategy(code)

@@ -80,7 +80,7 @@ def test_list(client, programs, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         response = client.get("/api/v1/programs")
     assert response.status_code == 200
-    items = response.json()
+    items = response.json()["results"]
     assert [i["code"] for i in items] == ["05-1", "11-1"]
     startup = items[1]
     assert startup["id"] == programs["startup"].pk

@@ -28,7 +28,7 @@ def test_list_has_every_indicator_of_the_current_strategy(client, tsukuba, gmp):
     observe(gmp, 2026, "14900.5", status="preliminary")
     response = client.get("/api/v1/indicators")
     assert response.status_code == 200
-    rows = {row["code"]: row for row in response.json()}
+    rows = {row["code"]: row for row in response.json()["results"]}
     assert set(rows) == {
         "gross-municipal-product",
         "certification-applications",
@@ -60,7 +60,7 @@ def test_list_has_every_indicator_of_the_current_strategy(client, tsukuba, gmp):
     assert rows[output.code]["latest"] is None
     assert rows[output.code]["pace"]["status"] == "no_data"
     # Outcome KPIs first, in the plan's order.
-    assert [r["code"] for r in response.json()][:4] == [
+    assert [r["code"] for r in response.json()["results"]][:4] == [
         "gross-municipal-product",
         "certification-applications",
         "new-founders",

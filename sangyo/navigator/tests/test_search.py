@@ -129,16 +129,19 @@ def test_paging(indexed):
 
 @pytest.mark.django_db
 def test_api_json_shape(indexed, client):
-    response = client.get("/api/v1/search", {"q": "補助金", "per_page": 3})
+    response = client.get("/api/v1/search", {"q": "補助金", "limit": 3})
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"query", "lang", "total", "page", "per_page", "pages", "results"}
-    assert data["total"] >= 3 and len(data["results"]) == 3 and data["pages"] >= 1
+    assert set(data) == {"query", "lang", "count", "next", "previous", "results"}
+    assert data["count"] >= 3 and len(data["results"]) == 3 and data["previous"] is None
+    assert "offset=3" in data["next"]
+    second = client.get(data["next"]).json()
+    assert second["results"] and second["results"][0] != data["results"][0]
     hit = data["results"][0]
     assert set(hit) == {"kind", "kind_label", "title", "snippet", "url", "source", "rank"}
     assert "<mark>" in hit["snippet"]
     en = client.get("/api/v1/search", {"q": "subsidy", "lang": "en"}).json()
-    assert en["lang"] == "en" and en["total"] >= 1
+    assert en["lang"] == "en" and en["count"] >= 1
 
 
 @pytest.mark.django_db

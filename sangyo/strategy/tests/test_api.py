@@ -98,7 +98,9 @@ def test_list_of_strategies(client, tsukuba, tsukuba_doc):
             k["target"]["fiscal_year"] = 2024
     strategy_load(doc=StrategyDoc.model_validate(data), actor="test")
 
-    body = get_json(client, "/api/v1/strategies")
+    page = get_json(client, "/api/v1/strategies")
+    assert page["count"] == 2 and page["next"] is None and page["previous"] is None
+    body = page["results"]
     assert [(s["code"], s["is_current"]) for s in body] == [
         ("tsukuba-2025", True),
         ("tsukuba-2020", False),
@@ -124,7 +126,7 @@ def test_unknown_code_is_404(client, tsukuba):
 
 def test_no_strategy_loaded_is_404(client):
     assert client.get("/api/v1/strategy").status_code == 404
-    assert get_json(client, "/api/v1/strategies") == []
+    assert get_json(client, "/api/v1/strategies")["results"] == []
 
 
 def test_openapi_document(client):

@@ -1,0 +1,299 @@
+"""What every operation of the API under /api/v1/ shares, in one place: the error shape,
+limit/offset pagination, ETags with 304 answers, Cache-Control, and stable operation ids.
+
+- Errors: every 4xx/5xx answer is `{"detail": "...", "code": "...", "errors": [...]?}`
+  (`errors` only for validation). Codes: `not_found`, `validation_error`,
+  `not_authenticated`, `permission_denied`, `rate_limited`, `rejected` (a domain rule
+  refused a write), `server_error`.
+- Lists: `?limit=` (1–500, default 50) and `?offset=` (≥ 0); the answer is
+  `{"count", "next", "previous", "results"}` with absolute URLs (or null) for the pages
+  beside this one.
+- GET answers carry a strong ETag computed from the body; a request whose If-None-Match
+  names it gets 304 without a body. Public answers may be cached for a minute
+  (`Cache-Control: public, max-age=60`); answers to token holders are private.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.http import urlencode
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from sangyo.core.errors import DomainError
+from sangyo.core.errors import PermissionDenied as DomainPermissionDenied
+
+logger = logging.getLogger(__name__)
+
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 50
+PUBLIC_CACHE = "public, max-age=60"
+PRIVATE_CACHE = "private, no-cache"
+
+
+# --- schemas ------------------------------------------------------------------------------
+
+
+class Text(Schema):
+    """A text in both languages (English falls back to Japanese where none is written)."""
+
+    ja: str
+    en: str
+
+
+class FieldError(Schema):
+    loc: list[str | int] = Field(..., description="Where: e.g. ['query', 'limit']")
+    msg: str
+    type: str
+
+
+class ErrorOut(Schema):
+    """The one shape of every error answer."""
+
+    detail: str = Field(..., description="人が読む説明 / human-readable explanation")
+    code: str = Field(
+        ...,
+        description=(
+            "not_found, validation_error, not_authenticated, permission_denied, "
+            "rate_limited, rejected, server_error"
+        ),
+    )
+    errors: list[FieldError] | None = Field(None, description="validation_error only")
+
+    model_config = {
+        "json_schema_extra": {"examples": [{"detail": "見つかりません。", "code": "not_found"}]}
+    }
+
+
+class PageParams(Schema):
+    limit: int = Field(
+        DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"件数 / page size (1–{MAX_LIMIT})"
+    )
+    offset: int = Field(0, ge=0, description="先頭から飛ばす件数 / rows to skip")
+
+
+class Page(Schema):
+    """Base of every list answer; subclasses add `results: list[Item]`."""
+
+    count: int = Field(..., description="条件に合う全件数 / rows matching the filters")
+    next: str | None = Field(None, description="次のページのURL / URL of the next page")
+    previous: str | None = Field(None, description="前のページのURL / URL of the previous page")
+
+
+def page_schema(name: str, item: type[Schema]) -> type[Page]:
+    """`class <name>(Page): results: list[item]`, named for the OpenAPI document."""
+    return type(name, (Page,), {"__annotations__": {"results": list[item]}})
+
+
+# --- responses per operation ---------------------------------------------------------------
+
+# Every operation may answer 304 (its ETag matched), 422 (a parameter did not validate)
+# and 429 (rate limit). Operations with an id in the path add 404; token operations 401/403.
+_ERROR_TEXT = {
+    400: "不正な要求 / bad request",
+    401: "トークンがない・無効 / missing or invalid token",
+    403: "スコープ・権限が足りない / scope or role not sufficient",
+    404: "見つからない / not found",
+    409: "競合 / conflict",
+    422: "パラメータが不正・業務ルールにより拒否 / invalid parameters or refused by a rule",
+    429: "回数制限 / rate limited",
+}
+
+
+def responses(ok: Any, *errors: int, status: int = 200, read: bool = True) -> dict[int, Any]:
+    """The `response=` of an operation: `ok` for `status`, ErrorOut for the errors it may
+    answer, and (for reads) 304 without a body."""
+    codes = {422, 429, *errors}
+    out: dict[int, Any] = {status: ok}
+    if read:
+        out[304] = None
+    for code in sorted(codes - {status}):
+        out[code] = ok if code == 200 else ErrorOut
+    return out
+
+
+def describe_responses(schema: dict) -> dict:
+    """Say in the OpenAPI document what each error status means (ninja writes 'OK')."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for code, resp in operation.get("responses", {}).items():
+                code = int(code)
+                if code == 304:
+                    resp["description"] = "ETag一致（本文なし） / not modified (ETag matched)"
+                elif code in _ERROR_TEXT:
+                    resp["description"] = _ERROR_TEXT[code]
+    return schema
+
+
+# --- pagination ------------------------------------------------------------------------------
+
+
+def _page_url(request: HttpRequest, offset: int, limit: int) -> str:
+    query = request.GET.copy()
+    query["offset"] = str(offset)
+    query["limit"] = str(limit)
+    return request.build_absolute_uri(
+        f"{request.path}?{urlencode(sorted(query.lists()), doseq=True)}"
+    )
+
+
+def paginate(
+    request: HttpRequest,
+    rows: Sequence | Any,
+    params: PageParams,
+    serialize: Callable[[Any], dict] | None = None,
+    *,
+    count: int | None = None,
+) -> dict:
+    """One page of `rows` (a queryset or a list) as {count, next, previous, results}.
+
+    Pass `count` when the rows are already the page (e.g. a search engine that pages by
+    itself); otherwise the rows are sliced here."""
+    limit, offset = params.limit, params.offset
+    if count is None:
+        count = rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
+        page: Iterable = rows[offset : offset + limit]
+    else:
+        page = rows
+    results = [serialize(r) if serialize else r for r in page]
+    return {
+        "count": count,
+        "next": _page_url(request, offset + limit, limit) if offset + limit < count else None,
+        "previous": _page_url(request, max(0, offset - limit), limit) if offset > 0 else None,
+        "results": results,
+    }
+
+
+# --- ETags and caching ----------------------------------------------------------------------
+
+
+def etag_for(content: bytes) -> str:
+    return '"' + hashlib.sha256(content).hexdigest()[:40] + '"'
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/ is ignored."""
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    wanted = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return etag in wanted
+
+
+def conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Add ETag and Cache-Control to a successful GET answer; 304 when the client has it."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return response
+    etag = etag_for(response.content)
+    private = getattr(request, "auth", None) is not None
+    cache = PRIVATE_CACHE if private else PUBLIC_CACHE
+    if etag_matches(request.headers.get("If-None-Match", ""), etag):
+        response = HttpResponseNotModified()
+    response["ETag"] = etag
+    response["Cache-Control"] = cache
+    if private:
+        response["Vary"] = "Authorization"
+    return response
+
+
+# --- the API class -----------------------------------------------------------------------
+
+
+class SangyoAPI(NinjaAPI):
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        return conditional(request, response)
+
+    def get_openapi_schema(self, *args, **kwargs):
+        return describe_responses(super().get_openapi_schema(*args, **kwargs))
+
+    def get_openapi_operation_id(self, operation) -> str:
+        # The function's name: stable across refactors of modules, and the same as the URL
+        # name the access rules use.
+        return operation.view_func.__name__
+
+
+def error(request, api: NinjaAPI, status: int, code: str, detail: str, **extra) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "code": code, **extra}, status=status)
+
+
+def _loc(value) -> list:
+    return [p if isinstance(p, int) else str(p) for p in value]
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Every error in the one shape: the handlers ninja would install, replaced."""
+
+    @api.exception_handler(ValidationError)
+    def validation(request, exc: ValidationError):
+        errors = [
+            {
+                "loc": _loc(e.get("loc", [])),
+                "msg": str(e.get("msg", "")),
+                "type": str(e.get("type", "")),
+            }
+            for e in exc.errors
+        ]
+        return error(
+            request, api, 422, "validation_error", "パラメータが正しくありません。", errors=errors
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return error(request, api, 404, "not_found", "見つかりません。")
+
+    @api.exception_handler(AuthenticationError)
+    def not_authenticated(request, exc):
+        response = error(
+            request,
+            api,
+            401,
+            "not_authenticated",
+            "有効なAPIトークンが必要です（Authorization: Bearer …）。",
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="sangyo"'
+        return response
+
+    @api.exception_handler(AuthorizationError)
+    def forbidden(request, exc):
+        return error(request, api, 403, "permission_denied", str(exc) or "権限がありません。")
+
+    @api.exception_handler(DjangoPermissionDenied)
+    def django_forbidden(request, exc):
+        from django_ratelimit.exceptions import Ratelimited
+
+        if isinstance(exc, Ratelimited):
+            return error(request, api, 429, "rate_limited", "リクエストが多すぎます。")
+        return error(request, api, 403, "permission_denied", str(exc) or "権限がありません。")
+
+    @api.exception_handler(DomainPermissionDenied)
+    def domain_forbidden(request, exc):
+        return error(request, api, 403, "permission_denied", str(exc) or "権限がありません。")
+
+    @api.exception_handler(DomainError)
+    def rejected(request, exc):
+        return error(request, api, 422, "rejected", str(exc))
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        code = {429: "rate_limited", 404: "not_found", 403: "permission_denied"}.get(
+            exc.status_code, "error"
+        )
+        response = error(request, api, exc.status_code, code, str(exc))
+        if getattr(exc, "wait", None):
+            response["Retry-After"] = str(int(exc.wait) + 1)
+        return response
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc):
+        logger.exception("API error on %s %s", request.method, request.path)
+        return error(request, api, 500, "server_error", "サーバーでエラーが発生しました。")
