@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sangyo.accounts.elevation import elevation_required
 from sangyo.accounts.models import Role
 from sangyo.core.decorators import require_policy
 from sangyo.core.tabular import TabularError
@@ -468,6 +469,7 @@ def _int_param(data, name: str) -> int:
 
 
 @require_policy(policies.can_merge)
+@elevation_required  # accounts: re-confirm the password for merges
 def business_merge(request):
     data = request.POST if request.method == "POST" else request.GET
     keep = Business.objects.select_related("district").filter(pk=_int_param(data, "keep")).first()
