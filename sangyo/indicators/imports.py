@@ -426,6 +426,12 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """A JSON object, or {} when the file has something else there (a hand-edited or
+    truncated response must give a message, not an AttributeError)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _text(value: Any) -> str:
     """e-Stat text nodes are either strings or {"@no": …, "$": text}."""
     if isinstance(value, dict):
@@ -449,7 +455,7 @@ def read_estat(data: bytes) -> EstatTable:
     """Read a saved getStatsData JSON response; ValueError with a Japanese message."""
     try:
         doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise ValueError(
             _(
                 "JSON ファイルとして読み込めません。e-Stat API の getStatsData（JSON形式）の応答を保存したファイルを選んでください。"
@@ -460,25 +466,36 @@ def read_estat(data: bytes) -> EstatTable:
         raise ValueError(
             _("e-Stat API の getStatsData の応答ではありません（GET_STATS_DATA がありません）。")
         )
-    status = root.get("RESULT", {}).get("STATUS")
+    result = _dict(root.get("RESULT"))
+    status = result.get("STATUS")
     # 0–2 are successes (2: some parameters ignored); 100 and above are errors.
     if status is not None and not (str(status).isdigit() and int(status) < 100):
         raise ValueError(
             _("e-Stat API がエラーを返したときの応答です: %(message)s")
-            % {"message": root.get("RESULT", {}).get("ERROR_MSG", "")}
+            % {"message": result.get("ERROR_MSG", "")}
         )
     stats = root.get("STATISTICAL_DATA")
-    if not isinstance(stats, dict) or "DATA_INF" not in stats:
+    if not isinstance(stats, dict) or not isinstance(stats.get("DATA_INF"), dict):
         raise ValueError(_("統計データ（STATISTICAL_DATA.DATA_INF）がありません。"))
-    table_inf = stats.get("TABLE_INF", {}) or {}
+    table_inf = _dict(stats.get("TABLE_INF"))
     classes: dict[str, dict[str, Any]] = {}
-    for obj in _as_list((stats.get("CLASS_INF") or {}).get("CLASS_OBJ")):
-        classes[obj.get("@id", "")] = {
+    for obj in _as_list(_dict(stats.get("CLASS_INF")).get("CLASS_OBJ")):
+        if not isinstance(obj, dict):
+            continue
+        classes[str(obj.get("@id", ""))] = {
             "name": obj.get("@name", ""),
-            "codes": {c.get("@code", ""): c.get("@name", "") for c in _as_list(obj.get("CLASS"))},
+            "codes": {
+                str(c.get("@code", "")): c.get("@name", "")
+                for c in _as_list(obj.get("CLASS"))
+                if isinstance(c, dict)
+            },
         }
-    data_inf = stats.get("DATA_INF") or {}
-    notes = {n.get("@char", ""): _text(n) for n in _as_list(data_inf.get("NOTE"))}
+    data_inf = stats["DATA_INF"]
+    notes = {
+        str(n.get("@char", "")): _text(n)
+        for n in _as_list(data_inf.get("NOTE"))
+        if isinstance(n, dict)
+    }
     open_date = None
     if table_inf.get("OPEN_DATE"):
         try:
@@ -494,7 +511,7 @@ def read_estat(data: bytes) -> EstatTable:
         classes=classes,
         values=[v for v in _as_list(data_inf.get("VALUE")) if isinstance(v, dict)],
         notes=notes,
-        next_key=str(stats.get("RESULT_INF", {}).get("NEXT_KEY", "") or ""),
+        next_key=str(_dict(stats.get("RESULT_INF")).get("NEXT_KEY", "") or ""),
     )
 
 
@@ -570,7 +587,7 @@ def parse_estat_json(
         matched.append(v)
     result.rows = len(matched)
     if not matched:
-        areas = sorted({v.get("@area", "") for v in table.values} - {""})
+        areas = sorted({str(v.get("@area", "")) for v in table.values} - {""})
         area_names = table.classes.get("area", {}).get("codes", {})
         shown = "、".join(f"{a}（{area_names.get(a, '')}）" for a in areas[:10])
         message = _("地域コード「%(area)s」と分類の条件に合うデータがありません。") % {
@@ -582,7 +599,7 @@ def parse_estat_json(
         return result
 
     low, high = fiscal_year_bounds(indicator.strategy)
-    units = sorted({v.get("@unit", "") for v in matched} - {""})
+    units = sorted({str(v.get("@unit", "")) for v in matched} - {""})
     if units and indicator.unit_ja and units != [indicator.unit_ja]:
         result.warnings.append(
             _("単位が指標と異なります（統計表: %(units)s、指標: %(unit)s）。値を確認してください。")
@@ -602,7 +619,7 @@ def parse_estat_json(
             "skipped": "",
         }
         result.preview.append(row)
-        if not time_code[:4].isdigit():
+        if not (time_code[:4].isascii() and time_code[:4].isdigit()):
             row["skipped"] = _("時間軸コードから年を読み取れません")
             result.warnings.append(
                 _("時間軸コード「%(code)s」から年を読み取れないため飛ばしました")
