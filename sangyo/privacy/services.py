@@ -145,7 +145,7 @@ def request_apply(*, req: Req, actor) -> anonymise.Plan:
     record what was kept and why, and close the request."""
     if not policies.can_handle_requests(actor):
         raise PermissionDenied(_("この操作はできません"))
-    req = Req.objects.select_for_update().select_related("requester").get(pk=req.pk)
+    req = Req.objects.select_for_update().get(pk=req.pk)
     if req.kind != Req.Kind.DELETION:
         raise PrivacyError(_("匿名化できるのは削除の請求だけです"))
     if not req.is_open:
