@@ -7,11 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEventQuerySet(models.QuerySet):
+    """Append-only: no update or delete through the ORM (bulk_update goes through update)."""
+
     def update(self, **kwargs):
         raise PermissionError("audit events cannot be changed")
 
     def delete(self):
         raise PermissionError("audit events cannot be deleted")
+
+    def _raw_delete(self, using):
+        raise PermissionError("audit events cannot be deleted")
+
+    _raw_delete.queryset_only = True
 
 
 class AuditEvent(models.Model):
@@ -27,11 +34,13 @@ class AuditEvent(models.Model):
         verbose_name=_("実行者"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # Accounts are deactivated, never deleted: deleting one that acted would have to
+        # change its audit events (SET_NULL is an UPDATE), which nothing may do.
+        on_delete=models.PROTECT,
         related_name="+",
     )
     # The actor's name at the time, so the log still reads correctly after an account is
-    # anonymised or removed.
+    # anonymised.
     actor_label = models.CharField(_("実行者名"), max_length=200, blank=True)
     target_type = models.CharField(_("対象の種類"), max_length=100, blank=True)
     target_id = models.CharField(_("対象ID"), max_length=64, blank=True)
@@ -45,13 +54,20 @@ class AuditEvent(models.Model):
         verbose_name = _("監査ログ")
         verbose_name_plural = _("監査ログ")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        # Related lookups and deletion collectors use the base manager: make it ours too.
+        base_manager_name = "objects"
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # The audit page lists newest first, by actor or not (keyset on created_at, id).
+            models.Index(fields=["-created_at", "-id"], name="core_audit_newest_idx"),
+            models.Index(fields=["actor", "-created_at"], name="core_audit_actor_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.code} {self.target_label}"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
+        if self.pk is not None or not self._state.adding:
             raise PermissionError("audit events cannot be changed")
         super().save(*args, **kwargs)
 

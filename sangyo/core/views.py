@@ -1,6 +1,10 @@
-from django.core.paginator import Paginator
-from django.http import JsonResponse
+from urllib.parse import urlencode
+
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from sangyo.accounts import policies
 from sangyo.strategy.selectors import strategies_list
@@ -47,12 +51,87 @@ def staff_home(request):
 
 @require_policy(policies.can_view_audit_log)
 def audit_log(request):
-    events = AuditEvent.objects.select_related("actor")
-    code = request.GET.get("code", "").strip()
-    if code:
-        events = events.filter(code__startswith=code)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "code": code})
+    """Search the audit log: filters in the query string, keyset pages, data shown as JSON."""
+    from . import auditlog
+
+    form = auditlog.AuditFilterForm(request.GET or None)
+    filters = form.filters()
+    if form.is_bound and not form.is_valid():
+        page = {"rows": [], "older": None, "newer": None, "is_first": True}
+    else:
+        events = auditlog.search(form.cleaned_data if form.is_bound else {})
+        page = auditlog.page_of(events.select_related("actor"), request.GET.get("cursor", ""))
+    rows = [{"event": e, "data": auditlog.pretty(e.data) if e.data else ""} for e in page["rows"]]
+    query = urlencode(filters)
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query,
+            "formats": auditlog.FORMATS,
+        },
+    )
+
+
+@require_GET
+@require_policy(policies.can_view_audit_log)
+def audit_export(request):
+    """The filtered events as a file: CSV (UTF-8 with BOM, streamed) or Excel. The export is
+    audited before the first byte leaves."""
+    from . import auditlog
+    from .tabular import TabularError
+
+    fmt = request.GET.get("format", "csv")
+    form = auditlog.AuditFilterForm(request.GET)
+    if fmt not in auditlog.FORMATS or not form.is_valid():
+        return render(
+            request,
+            "core/audit_export_error.html",
+            {"form": form, "message": _("出力の条件が正しくありません。"), "query": ""},
+            status=400,
+        )
+    filters = form.filters()
+    events = auditlog.search(form.cleaned_data)
+    count = events.count()
+    today = timezone.localdate()
+    if fmt == "xlsx":
+        if count > auditlog.XLSX_MAX_ROWS:
+            message = _(
+                "Excel で出力できるのは %(max)s 件までです（該当 %(count)s 件）。"
+                "条件を絞るか、CSV で出力してください。"
+            ) % {"max": f"{auditlog.XLSX_MAX_ROWS:,}", "count": f"{count:,}"}
+            return render(
+                request,
+                "core/audit_export_error.html",
+                {"message": message, "query": urlencode(filters)},
+                status=400,
+            )
+        try:
+            content = auditlog.build_xlsx(auditlog.export_rows(events))
+        except TabularError as exc:
+            return render(
+                request,
+                "core/audit_export_error.html",
+                {"message": str(exc), "query": urlencode(filters)},
+                status=400,
+            )
+        auditlog.record_export(actor=request.user, filters=filters, fmt=fmt, count=count)
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        auditlog.record_export(actor=request.user, filters=filters, fmt=fmt, count=count)
+        response = StreamingHttpResponse(
+            auditlog.stream_csv(auditlog.export_rows(events)),
+            content_type="text/csv; charset=utf-8",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{auditlog.filename(fmt, today)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def not_found(request, exception=None):

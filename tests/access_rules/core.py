@@ -18,7 +18,9 @@ RULES = {
     "strategies_by_code:ordinance": ("get", "/strategies/tsukuba-2025/ordinance/", PUBLIC),
     "strategies_by_code:situation": ("get", "/strategies/tsukuba-2025/situation/", PUBLIC),
     "staff_home": ("get", "/staff/", staff_only("viewer", "reviewer", "officer", "admin")),
+    # The audit log: administrators and officers (accounts.policies.can_view_audit_log).
     "audit_log": ("get", "/staff/audit/", staff_only("officer", "admin")),
+    "audit_export": ("get", "/staff/audit/export/?code=core.", staff_only("officer", "admin")),
     # A job is visible to whoever started it (here the officer) and to administrators.
     "job_detail": ("get", lambda o: f"/staff/jobs/{o['job'].pk}/", staff_only("officer", "admin")),
     "accounts:login": ("get", "/accounts/login/", PUBLIC),
