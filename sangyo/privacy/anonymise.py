@@ -226,7 +226,10 @@ def run(p: Person, *, apply: bool, actor: Any = "system", reason: str = "") -> P
             )
         )
 
-    bookings = where.bookings(p).exclude(name__startswith=where.PLACEHOLDER)
+    # Bookings given with their address, and those they made without one or in their own
+    # name (a booking they made for a colleague is the colleague's data).
+    own = p.email_q() | (p.user_q("booked_by") & (Q(email="") | Q(name__in=sorted(p.names))))
+    bookings = where.bookings(p).filter(own).exclude(name__startswith=where.PLACEHOLDER)
     n = bookings.count()
     if n:
         if apply:

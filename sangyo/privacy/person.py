@@ -168,6 +168,9 @@ def identifiers(p: Person) -> tuple[set[str], set[str]]:
         property_enquiries(p),
         contacts(p),
     ):
+        # Only rows given with the person's own address: a booking they made for a
+        # colleague names the colleague, who is not the one asking.
+        qs = qs.filter(p.email_q())
         model = qs.model
         fields = [f for f in ("name", "phone") if any(x.name == f for x in model._meta.fields)]
         for row in qs.values(*fields):

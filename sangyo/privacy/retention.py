@@ -125,6 +125,22 @@ def _inactive_users(days: int, *, dry_run: bool, now: datetime.datetime, actor: 
     return len(users)
 
 
+def _login_logs(days: int, *, dry_run: bool, now: datetime.datetime, actor: Any) -> int:
+    """The lock-out app's login records (django-axes: e-mail and IP address of each login and
+    failure) past the period are deleted."""
+    from django.apps import apps
+
+    if not apps.is_installed("axes"):
+        return 0
+    total = 0
+    for label in ("axes.AccessLog", "axes.AccessFailureLog"):
+        rows = apps.get_model(label).objects.filter(attempt_time__lt=_cutoff(now, days))
+        total += rows.count()
+        if not dry_run:
+            rows.delete()
+    return total
+
+
 def _import_uploads(days: int, *, dry_run: bool, now: datetime.datetime, actor: Any) -> int:
     """The registry deletes abandoned upload files older than its PENDING_MAX_AGE; shifting
     the clock it is given makes that age `days` instead."""
@@ -194,6 +210,15 @@ KINDS: dict[str, Kind] = {
             "anonymise",
             "最後のログイン（なければ登録）からの日数。職員のアカウントは対象外。" + CITY,
             _inactive_users,
+        ),
+        Kind(
+            "accounts.login_log",
+            _("ログインの記録（メールアドレス・IPアドレス）"),
+            frozenset({"delete"}),
+            365,
+            "delete",
+            "ログイン・失敗の日時からの日数。不正アクセスの調査に必要な期間。" + CITY,
+            _login_logs,
         ),
         Kind(
             "registry.import_upload",

@@ -162,3 +162,34 @@ def test_the_staff_list_filters_by_status_and_pages(client, users, make_user):
     done = client.get("/staff/privacy/?status=done").content.decode()
     assert done.count("PDR-") == 1
     assert client.get("/staff/privacy/?status=nonsense").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_booking_made_for_a_colleague_is_the_colleagues_data(tsukuba, users, make_user):
+    from sangyo.consultations.models import Booking
+    from sangyo.consultations.services import booking_create
+    from sangyo.consultations.tests.factories import desk, slot
+    from sangyo.registry.tests.factories import business
+
+    person = make_user("business", email="asker@example.test", name="依頼 一郎")
+    company = business(name="合成データ同僚株式会社")
+    d = desk(tsukuba)
+    own = booking_create(
+        slot=slot(d, days=2), business=company, actor=person, name="依頼 一郎", email=""
+    )
+    for_colleague = booking_create(
+        slot=slot(d, days=3),
+        business=company,
+        actor=person,
+        name="同僚 三郎",
+        email="colleague@example.test",
+        topic="同僚 三郎の相談",
+    )
+    req = services.request_file_own(user=person, kind="deletion", reason="x")
+    services.request_apply(req=req, actor=users["officer"])
+    own = Booking.objects.get(pk=own.pk)
+    for_colleague = Booking.objects.get(pk=for_colleague.pk)
+    assert own.name.startswith("匿名化済み")
+    assert for_colleague.name == "同僚 三郎"
+    assert for_colleague.email == "colleague@example.test"
+    assert for_colleague.topic == "同僚 三郎の相談"

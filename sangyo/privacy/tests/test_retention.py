@@ -211,3 +211,20 @@ def test_the_admin_refuses_an_action_the_kind_does_not_allow():
         {"kind": "unknown.kind", "days": 30, "action": "delete", "enabled": True},
     )
     assert not form.is_valid() and "kind" in form.errors
+
+
+@pytest.mark.django_db
+def test_login_records_past_the_period_are_deleted():
+    from axes.models import AccessFailureLog, AccessLog
+
+    now = timezone.now()
+    old = AccessLog.objects.create(username="old@example.test", ip_address="192.0.2.1")
+    AccessLog.objects.filter(pk=old.pk).update(attempt_time=now - 400 * DAY)
+    recent = AccessLog.objects.create(username="new@example.test", ip_address="192.0.2.2")
+    failure = AccessFailureLog.objects.create(username="old@example.test", ip_address="192.0.2.1")
+    AccessFailureLog.objects.filter(pk=failure.pk).update(attempt_time=now - 400 * DAY)
+    assert apply_rules(dry_run=True, actor="test")["accounts.login_log"] == 2
+    assert apply_rules(actor="test")["accounts.login_log"] == 2
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not AccessFailureLog.objects.exists()
+    assert apply_rules(actor="test")["accounts.login_log"] == 0
