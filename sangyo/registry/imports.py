@@ -53,6 +53,7 @@ from sangyo.core.text import normalize_for_match, normalize_kana
 from sangyo.core.wareki import WarekiError, parse_date
 
 from . import services
+from .classification import classify
 from .models import Business, CorporateType, District, ImportRun, Tag
 from .nta import (
     CLOSE_CAUSES,
@@ -276,8 +277,11 @@ def _converters(fields: Sequence[models.Field]) -> list[Callable[[Any], Any] | N
     """How each field's value becomes a database value, decided once per import: Django's
     own get_db_prep_save for dates and anything unusual, nothing at all for text, numbers,
     flags and foreign-key ids, which both drivers take as they are. (That per-value ORM work,
-    not the database, is most of bulk_create's time on SQLite.)"""
+    not the database, is most of bulk_create's time on SQLite.) psycopg adapts dates and
+    aware datetimes itself, so on PostgreSQL nothing is converted."""
     plain = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+    if connection.vendor == "postgresql":
+        return [None] * len(fields)
     return [
         None
         if f.is_relation or isinstance(f, plain)
@@ -301,69 +305,138 @@ def _rows(objs: Sequence[Business], fields: Sequence[models.Field], extra=None) 
     return rows
 
 
-def _insert_batch(objs: Sequence[Business], *, need_pks: bool) -> None:
+def _convert_rows(rows: list[list], fields: Sequence[models.Field]) -> list[list]:
+    """Plain rows (lists in `fields` order, possibly with extra trailing values) made ready
+    for the driver, in place: only dates and datetimes need it, and only on SQLite."""
+    todo = [(i, c) for i, c in enumerate(_converters(fields)) if c is not None]
+    if todo:
+        for row in rows:
+            for i, convert in todo:
+                if row[i] is not None:
+                    row[i] = convert(row[i])
+    return rows
+
+
+def _insert_fields() -> list[models.Field]:
+    """The columns of an INSERT, in model order (the id is the database's)."""
+    return [f for f in Business._meta.concrete_fields if not f.primary_key]
+
+
+def _insert_batch(objs: Sequence[Business] | Sequence[list], *, need_pks: bool) -> None:
     """Insert businesses the fastest way the database offers when their ids are not needed
     afterwards: COPY on PostgreSQL (about three times bulk_create's speed there), one prepared
     INSERT run for every row (executemany) on SQLite. bulk_create, which returns the ids, when
-    they are needed, and on any other database."""
+    they are needed, and on any other database.
+
+    `objs` are Business objects, or plain rows (lists in _insert_fields() order), which the
+    国税庁 import builds without model instances (80,000 of those cost seconds)."""
     now = timezone.now()
-    for obj in objs:
-        obj.created_at = obj.updated_at = now  # what auto_now(_add) would set
-    if need_pks or connection.vendor not in ("postgresql", "sqlite"):
-        Business.objects.bulk_create(objs, batch_size=BATCH_SIZE)
-        return
-    fields = [f for f in Business._meta.concrete_fields if not f.primary_key]
+    fields = _insert_fields()
+    vendor = connection.vendor
+    if objs and not isinstance(objs[0], Business):
+        stamps = [i for i, f in enumerate(fields) if f.attname in ("created_at", "updated_at")]
+        for row in objs:
+            for i in stamps:
+                row[i] = now  # what auto_now(_add) would set
+        if vendor not in ("postgresql", "sqlite"):
+            objs = [Business(None, *row) for row in objs]
+            Business.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+            return
+        rows = _convert_rows(list(objs), fields) if vendor == "sqlite" else objs
+    else:
+        for obj in objs:
+            obj.created_at = obj.updated_at = now  # what auto_now(_add) would set
+        if need_pks or vendor not in ("postgresql", "sqlite"):
+            Business.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+            return
+        rows = _rows(objs, fields)
     qn = connection.ops.quote_name
     table, columns = qn(Business._meta.db_table), ", ".join(qn(f.column) for f in fields)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the driver's own cursor, under Django's wrapper
-        if connection.vendor == "postgresql" and hasattr(raw, "copy"):  # psycopg 3
+        if vendor == "postgresql" and hasattr(raw, "copy"):  # psycopg 3
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in _rows(objs, fields):
+                for row in rows:
                     copy.write_row(row)
         else:
             placeholders = ", ".join(["%s"] * len(fields))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-            cursor.executemany(sql, _rows(objs, fields))
+            cursor.executemany(sql, rows)
 
 
-def _update_batch(objs: Sequence[Business], field_names: Sequence[str]) -> None:
-    """Update the given fields of each business with one prepared UPDATE (executemany):
-    bulk_update's CASE WHEN statements grow with rows × fields and are slow on SQLite."""
+_UPDATE_TABLE = "sangyo_import_update"
+
+
+def _update_batch(objs: Sequence[Business] | Sequence[list], field_names: Sequence[str]) -> None:
+    """Update the given fields of each business.
+
+    On PostgreSQL (psycopg 3) the new values go by COPY into a temporary table and one
+    UPDATE … FROM writes them all; elsewhere one prepared UPDATE runs for every row
+    (executemany). Both beat bulk_update, whose CASE WHEN statements grow with rows × fields.
+    `objs` are Business objects, or plain rows: the values in `field_names` order, then the id.
+    """
     now = timezone.now()
-    for obj in objs:
-        obj.updated_at = now  # bulk writes do not run auto_now
     meta = Business._meta
-    fields = [meta.get_field(name) for name in dict.fromkeys([*field_names, "updated_at"])]
+    names = [n for n in dict.fromkeys(field_names) if n != "updated_at"]
+    fields = [meta.get_field(n) for n in [*names, "updated_at"]]
+    if objs and isinstance(objs[0], Business):
+        for obj in objs:
+            obj.updated_at = now  # bulk writes do not run auto_now
+        rows = _rows(objs, fields, extra=operator.attrgetter("pk"))
+    else:
+        rows = _convert_rows([[*row[:-1], now, row[-1]] for row in objs], fields)
     qn = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        qn(meta.db_table),
-        ", ".join(f"{qn(f.column)} = %s" for f in fields),
-        qn(meta.pk.column),
-    )
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, _rows(objs, fields, extra=operator.attrgetter("pk")))
+        raw = cursor.cursor
+        if connection.vendor == "postgresql" and hasattr(raw, "copy"):
+            columns = [qn(f.column) for f in fields]
+            tmp = qn(_UPDATE_TABLE)
+            cursor.execute(f"DROP TABLE IF EXISTS {tmp}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {tmp} AS SELECT {', '.join(columns)}, {pk} "
+                f"FROM {table} WITH NO DATA"
+            )
+            with raw.copy(f"COPY {tmp} ({', '.join(columns)}, {pk}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            assignments = ", ".join(f"{c} = t.{c}" for c in columns)
+            cursor.execute(
+                f"UPDATE {table} AS b SET {assignments} FROM {tmp} AS t WHERE b.{pk} = t.{pk}"
+            )
+            cursor.execute(f"DROP TABLE {tmp}")
+            return
+        sql = "UPDATE {} SET {} WHERE {} = %s".format(
+            table, ", ".join(f"{qn(f.column)} = %s" for f in fields), pk
+        )
+        cursor.executemany(sql, rows)
 
 
 def _write(
-    creates: list[Business],
-    updates: list[Business],
+    creates: Sequence,
+    updates: Sequence,
     update_fields: Sequence[str],
     progress: ProgressFn,
     *,
     need_pks: bool = False,
+    prepare_creates: Callable[[Sequence], list] | None = None,
+    prepare_updates: Callable[[Sequence], list] | None = None,
 ) -> None:
     """Insert and update in batches of BATCH_SIZE. Call inside a transaction: a failure in
-    any batch must undo the batches before it."""
+    any batch must undo the batches before it.
+
+    `prepare_…` turn a batch of the plan into what _insert_batch/_update_batch take, one
+    batch at a time: on PostgreSQL the server then stores one batch while Python prepares
+    the next (the machine's second core is not idle)."""
     total, done = len(creates) + len(updates), 0
     message = _("事業者台帳に書き込んでいます")
     progress(0, total, message)
     for batch in _chunks(creates, BATCH_SIZE):
-        _insert_batch(batch, need_pks=need_pks)
+        _insert_batch(prepare_creates(batch) if prepare_creates else batch, need_pks=need_pks)
         done += len(batch)
         progress(done, total, message)
     for batch in _chunks(updates, BATCH_SIZE):
-        _update_batch(batch, update_fields)
+        _update_batch(prepare_updates(batch) if prepare_updates else batch, update_fields)
         done += len(batch)
         progress(done, total, message)
 
@@ -413,7 +486,9 @@ def _failed_apply(exc: Exception) -> list[dict[str, Any]]:
 # ======================================================================= 国税庁 法人番号
 
 
-def _nta_values(record: NtaRecord, code6: dict[str, str]) -> dict[str, Any]:
+def _nta_values(
+    record: NtaRecord, code6: dict[str, str], kana: Callable[[str], str] = normalize_kana
+) -> dict[str, Any]:
     """What the registry should hold for this record, in Business field names.
 
     Furigana and the English name are optional in 国税庁 data (many corporations never
@@ -434,7 +509,7 @@ def _nta_values(record: NtaRecord, code6: dict[str, str]) -> dict[str, Any]:
         "nta_update_date": record.update_date,
     }
     if record.furigana:
-        values["kana"] = normalize_kana(record.furigana)
+        values["kana"] = kana(record.furigana)
     if record.en_name:
         values["name_en"] = record.en_name
     if record.process == "21" or record.close_date:
@@ -468,39 +543,186 @@ def _too_long(values: dict[str, Any]) -> str | None:
 
 @dataclass
 class _Plan:
-    creates: list[Business]
-    updates: list[Business]
+    creates: list[dict[str, Any]]  # values of each new business, by attribute name
+    updates: list[dict[str, Any]]  # what the registry holds, with the file's values applied
     counts: Counter
     errors: _Errors
     changes: dict[str, list[str]]  # corporate number → changed fields (for the audit event)
 
 
-class _NewBusiness:
-    """Builds unsaved Business objects fast: positional arguments in field order are Django's
-    own fast path (the one `Model.from_db` takes), while keyword arguments make __init__ look
-    up the default of each of the ~40 fields for every one of 80,000 objects."""
+class _Deriver:
+    """services.derive for many rows of plain values, with the same result (a test compares
+    the two on every row of an import) at a fraction of the cost:
 
-    def __init__(self) -> None:
-        template = Business()
-        fields = Business._meta.concrete_fields
-        self.defaults = [getattr(template, f.attname) for f in fields]
-        self.position = {f.attname: i for i, f in enumerate(fields)}
+    - the size classification depends only on (JSIC code, capital, employees, corporate
+      type), and a 国税庁 file has none of the first three, so it is computed once per
+      combination rather than 80,000 times;
+    - the districts' town names are normalised once, and each address once (match_district
+      normalises every town name of every district on every call).
+    """
 
-    def __call__(self, **values: Any) -> Business:
-        args = self.defaults.copy()
-        for name, value in values.items():
-            args[self.position[name]] = value
-        return Business(*args)
+    # What derive() reads and writes, by attribute name.
+    READS = (
+        "jsic_code",
+        "capital_stock",
+        "employee_number",
+        "corporate_type",
+        "name",
+        "kana",
+        "city_code",
+        "in_city",
+        "location",
+        "district_id",
+    )
+
+    def __init__(self, home: str, districts: list[District]):
+        self.home = home
+        self.table = services.jsic_table()
+        self.sizes: dict[tuple, tuple[str, str]] = {}
+        self.kana: dict[str, str] = {}
+        # Every town name once, longest first (a stable sort keeps the districts' order
+        # among names of the same length), so the first one found is match_district's.
+        names = [
+            (pk, p)
+            for pk, prefixes in (
+                (d.pk, [normalize_for_match(x) for x in d.address_prefixes]) for d in districts
+            )
+            for p in prefixes
+            if p
+        ]
+        self.prefixes = sorted(names, key=lambda item: -len(item[1]))
+
+    def size(self, jsic_code, capital, employees, corporate_type) -> tuple[str, str]:
+        key = (jsic_code or None, capital, employees, corporate_type)
+        found = self.sizes.get(key)
+        if found is None:
+            result = classify(
+                jsic_code=key[0],
+                capital_yen=capital,
+                employees=employees,
+                corporate_type=corporate_type,
+                table=self.table,
+            )
+            found = self.sizes[key] = (result.size, result.reason_ja[:300])
+        return found
+
+    def district_id(self, location: str) -> int | None:
+        """services.match_district: the longest town name found in the address wins, the
+        first district in order on a tie."""
+        key = normalize_for_match(location)
+        for pk, p in self.prefixes:
+            if p in key:
+                return pk
+        return None
+
+    def normalize_kana(self, kana: str) -> str:
+        """normalize_kana, remembered: furigana repeat (and normalising is idempotent, so
+        the result is its own key too)."""
+        found = self.kana.get(kana)
+        if found is None:
+            found = self.kana[kana] = normalize_kana(kana)
+            self.kana.setdefault(found, found)
+        return found
+
+    def apply(self, v: dict[str, Any]) -> None:
+        """Set the derived values in `v` (which holds at least READS), as derive() would."""
+        v["size_class"], v["size_reason"] = self.size(
+            v["jsic_code"], v["capital_stock"], v["employee_number"], v["corporate_type"]
+        )
+        v["search_name"] = normalize_for_match(v["name"])[:300]
+        kana = v["kana"]
+        v["search_kana"] = normalize_for_match(kana)[:300] if kana else ""
+        if kana:
+            v["kana"] = self.normalize_kana(kana)
+        if v["city_code"] and self.home:
+            v["in_city"] = v["city_code"] == self.home
+        if v["in_city"] and v["location"]:
+            v["district_id"] = self.district_id(v["location"]) or v["district_id"]
+        elif not v["in_city"]:
+            v["district_id"] = None
+
+
+def _attnames(names: Iterable[str]) -> list[str]:
+    return [Business._meta.get_field(n).attname for n in names]
+
+
+# What a new business holds before the file's values: the model's defaults.
+@lru_cache(maxsize=1)
+def _new_row_template() -> tuple[list[Any], dict[str, int]]:
+    template = Business()
+    fields = _insert_fields()
+    return [getattr(template, f.attname) for f in fields], {
+        f.attname: i for i, f in enumerate(fields)
+    }
+
+
+def _nta_insert_rows(creates: list[dict[str, Any]], deriver: _Deriver) -> list[list]:
+    """Rows for _insert_batch (in _insert_fields() order) from the plan's new businesses:
+    the model's defaults, the file's values, then the derived fields."""
+    defaults, position = _new_row_template()
+    base = {name: defaults[position[name]] for name in _Deriver.READS}
+    rows = []
+    for values in creates:
+        v = base.copy()
+        v.update(values)
+        deriver.apply(v)
+        row = defaults.copy()
+        for name, value in v.items():
+            row[position[name]] = value
+        rows.append(row)
+    return rows
+
+
+def _nta_update_rows(updates: list[dict[str, Any]], deriver: _Deriver) -> list[list]:
+    """Rows for _update_batch: NTA_UPDATE_FIELDS in order, then the id."""
+    names = _attnames(NTA_UPDATE_FIELDS)
+    rows = []
+    for v in updates:
+        deriver.apply(v)
+        rows.append([*(v[n] for n in names), v["id"]])
+    return rows
+
+
+# What the plan needs of a registered business: the NTA-sourced fields to compare, and
+# what derive() reads and writes, so that no model object is ever loaded.
+_REGISTERED = tuple(
+    dict.fromkeys(
+        [
+            "id",
+            "corporate_number",
+            *_attnames(NTA_FIELDS),
+            *_attnames(STATUS_FIELDS),
+            *_attnames(DERIVED_FIELDS),
+            *_Deriver.READS,
+        ]
+    )
+)
 
 
 def _registered(numbers: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """What the registry holds of the NTA-sourced fields, by corporate number, as plain
-    values: a re-import compares every business of the city and usually changes none, so
-    full model objects are loaded only for the few that change."""
-    fields = ("pk", "corporate_number", *NTA_FIELDS, *STATUS_FIELDS)
+    """What the registry holds of the businesses with these corporate numbers, as plain
+    values by attribute name. On PostgreSQL one query for the whole file (`= ANY(array)`);
+    elsewhere the ORM in chunks (SQLite returns dates and flags as text and numbers, which
+    the ORM converts)."""
+    numbers = sorted(set(numbers))
     found: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(sorted(set(numbers)), LOOKUP_CHUNK):
-        for row in Business.objects.filter(corporate_number__in=chunk).values(*fields):
+    if connection.vendor == "postgresql":
+        meta = Business._meta
+        columns = {f.attname: f.column for f in meta.concrete_fields}
+        qn = connection.ops.quote_name
+        sql = "SELECT {} FROM {} WHERE {} = ANY(%s)".format(
+            ", ".join(qn(columns[n]) for n in _REGISTERED),
+            qn(meta.db_table),
+            qn(columns["corporate_number"]),
+        )
+        with connection.cursor() as cursor:
+            for chunk in _chunks(numbers, 50_000):
+                cursor.execute(sql, [list(chunk)])
+                for row in cursor.fetchall():
+                    found[row[1]] = dict(zip(_REGISTERED, row, strict=True))
+        return found
+    for chunk in _chunks(numbers, LOOKUP_CHUNK):
+        for row in Business.objects.filter(corporate_number__in=chunk).values(*_REGISTERED):
             found[row["corporate_number"]] = row
     return found
 
@@ -508,18 +730,15 @@ def _registered(numbers: Iterable[str]) -> dict[str, dict[str, Any]]:
 def _plan_nta(
     records: list[NtaRecord],
     in_city: set[str],
-    home: str,
-    districts: list[District],
+    deriver: _Deriver,
     progress: ProgressFn,
 ) -> _Plan:
     plan = _Plan([], [], Counter(), _Errors(), {})
     counts, code6 = plan.counts, {}
-    index = _DistrictIndex(districts)
-    new_business = _NewBusiness()
     registered = _registered(r.corporate_number for r in records)
-    changing: dict[str, tuple[dict[str, Any], list[str]]] = {}
     total = len(records)
     message = _("台帳と照合しています")
+    closed = Business.Status.CLOSED
     for i, record in enumerate(records, 1):
         if i % 1000 == 0:
             progress(i, total, message)
@@ -544,7 +763,7 @@ def _plan_nta(
                 % {"line": record.line, "number": number, "where": where},
             )
             continue
-        values = _nta_values(record, code6)
+        values = _nta_values(record, code6, deriver.normalize_kana)
         problem = _too_long(values)
         if problem:
             plan.errors.add(record.line, None, f"{record.line}行目: {problem}")
@@ -552,11 +771,10 @@ def _plan_nta(
         if current is None:
             # No services._clean here: parse_nta has already checked every code, number and
             # date, and _clean's per-row queries would cost minutes on a prefecture file.
-            business = new_business(corporate_number=number, **values)
-            _derive(business, home, index)
-            plan.creates.append(business)
+            values["corporate_number"] = number
+            plan.creates.append(values)
             counts["new"] += 1
-            if business.status == Business.Status.CLOSED:
+            if values.get("status") == closed:
                 counts["new_closed"] += 1
             continue
         if current["nta_update_date"] and current["nta_update_date"] > record.update_date:
@@ -567,22 +785,13 @@ def _plan_nta(
         if not changed:
             counts["unchanged"] += 1
             continue
-        changing[number] = (values, changed)
-        closing = (
-            values.get("status") == Business.Status.CLOSED
-            and current["status"] != Business.Status.CLOSED
-        )
+        closing = values.get("status") == closed and current["status"] != closed
         counts["closed" if closing else "updated"] += 1
-    progress(total, total, message)
-
-    for number, business in _businesses_by_number(changing, districts).items():
-        values, changed = changing[number]
-        for field in changed:
-            setattr(business, field, values[field])
-        _derive(business, home, index)
-        plan.updates.append(business)
+        current.update(values)
+        plan.updates.append(current)
         if len(plan.changes) < MAX_ERRORS:
             plan.changes[number] = changed
+    progress(total, total, message)
     counts["rejected"] = plan.errors.total
     return plan
 
@@ -659,7 +868,8 @@ def nta_import(
     # history must be judged by where it is now, not by its last row inside the city.
     latest = latest_per_number(parsed.records)
     in_city = {r.corporate_number for r in filter_city(latest, target)}
-    plan = _plan_nta(latest, in_city, home, districts, progress)
+    deriver = _Deriver(home, districts)
+    plan = _plan_nta(latest, in_city, deriver, progress)
     counts = {"rows": len(parsed.records), "superseded": len(parsed.records) - len(latest)}
     counts |= {k: plan.counts.get(k, 0) for k in COUNT_KEYS if k not in counts}
     record_run["encoding"] = parsed.encoding
@@ -668,7 +878,14 @@ def nta_import(
         return _record(**record_run, counts=counts, errors=plan.errors.items, succeeded=True)
     try:
         with transaction.atomic():
-            _write(plan.creates, plan.updates, NTA_UPDATE_FIELDS, progress)
+            _write(
+                plan.creates,
+                plan.updates,
+                NTA_UPDATE_FIELDS,
+                progress,
+                prepare_creates=functools.partial(_nta_insert_rows, deriver=deriver),
+                prepare_updates=functools.partial(_nta_update_rows, deriver=deriver),
+            )
             run = _record(**record_run, counts=counts, errors=plan.errors.items, succeeded=True)
             audit(
                 "registry.import.applied",

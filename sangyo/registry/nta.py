@@ -395,6 +395,17 @@ def _flag(row: _Row, column: str, value: str, *, required: bool) -> bool | None:
     return None
 
 
+def _plain_valid_number(value: str) -> bool:
+    """A 13-digit ASCII corporate number with the right check digit: the usual case, checked
+    without validate_corporate_number's normalisation (which then runs, with its messages,
+    only for anything else)."""
+    if len(value) != 13 or not value.isascii() or not value.isdigit():
+        return False
+    base = value[:0:-1]  # the 12 base digits, rightmost first
+    total = sum(map(int, base[0::2])) + 2 * sum(map(int, base[1::2]))
+    return int(value[0]) == 9 - total % 9
+
+
 def _parse_row(line: int, v: list[str], dates: dict) -> tuple[NtaRecord | None, list]:
     # Fast paths are inlined (a dict lookup or a str method); the _Row methods run only for
     # empty, uncached or wrong values, and produce the messages.
@@ -418,7 +429,9 @@ def _parse_row(line: int, v: list[str], dates: dict) -> tuple[NtaRecord | None, 
             f"一連番号「{seq_text}」は半角数字ではありません",
             f"sequenceNumber '{seq_text}' is not a number",
         )
-    number = row.corporate_number("corporateNumber", v[_NUMBER], required=True)
+    number = v[_NUMBER]
+    if not _plain_valid_number(number):
+        number = row.corporate_number("corporateNumber", number, required=True)
     process = v[_PROCESS]
     if process not in PROCESS_CODES:
         process = row.code("process", process, PROCESS_CODES, required=True)

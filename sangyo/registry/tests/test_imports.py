@@ -121,6 +121,46 @@ def test_apply_creates_businesses_with_derived_fields(tsukuba, small):
     assert event.target_id == str(run.pk)
 
 
+DERIVED = (
+    "size_class",
+    "size_reason",
+    "search_name",
+    "search_kana",
+    "kana",
+    "in_city",
+    "district_id",
+)
+
+
+def _as_derive_would(business: Business) -> dict:
+    from sangyo.registry import services
+
+    copy = Business.objects.get(pk=business.pk)
+    services.derive(copy)
+    return {f: getattr(copy, f) for f in DERIVED}
+
+
+def test_the_fast_derivation_equals_services_derive(tsukuba, small):
+    """The import derives fields from plain values without model objects (_Deriver): every
+    business it writes, new or updated, must hold what services.derive would compute."""
+    DistrictFactory(municipality_code="082201", address_prefixes=["合成町3丁目", "合成町"])
+    DistrictFactory(municipality_code="082201", address_prefixes=["合成町3丁目1"])
+    run_nta(small)
+    rows = in_city(rows_of(small))
+    staff_typed = Business.objects.get(corporate_number=rows[0][col("corporateNumber")])
+    # What staff typed (JSIC code, capital, employees, hiragana furigana) must be derived
+    # from too when the file updates the business.
+    Business.objects.filter(pk=staff_typed.pk).update(
+        jsic_code="E", capital_stock=30_000_000, employee_number=12, kana="ごうせい　でーた"
+    )
+    edited = edit(small, rows[0][col("corporateNumber")], name="改称", updateDate="2026-01-01")
+    edited = edit(edited, rows[1][col("corporateNumber")], furigana="", updateDate="2026-01-01")
+    assert run_nta(edited).counts["updated"] == 2
+    for b in Business.objects.all():
+        assert {f: getattr(b, f) for f in DERIVED} == _as_derive_would(b), b.corporate_number
+    assert Business.objects.get(pk=staff_typed.pk).size_class == Business.Size.SMALL
+
+
 def test_reimport_changes_nothing(tsukuba, small):
     run_nta(small)
     before = dict(Business.objects.values_list("pk", "updated_at"))
