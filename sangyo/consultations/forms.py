@@ -75,7 +75,8 @@ class PlanField(forms.CharField):
                 continue
             days, _sep, note = line.replace("\u3000", " ").partition(" ")
             days = days.removesuffix("日後").removesuffix("日")
-            if not days.isdigit():
+            # isdecimal, not isdigit: ① and ² are "digits" that int() cannot read.
+            if not days.isdecimal():
                 raise forms.ValidationError(
                     _("%(n)s行目: 先頭に日数を数字で書いてください（例: 「30 状況確認」）")
                     % {"n": number}

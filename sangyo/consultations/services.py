@@ -153,7 +153,7 @@ def clean_plan(plan: list[dict]) -> list[dict]:
     for step in plan:
         try:
             days = int(step.get("days"))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError, AttributeError):
             raise ConsultationError(_("フォローアップ計画の日数は整数で入力してください")) from None
         if not 1 <= days <= PLAN_MAX_DAYS:
             raise ConsultationError(
