@@ -27,6 +27,7 @@ TYPES = ("text", "textarea", "number", "money", "date", "choice", "multi", "bool
 TEXT_MAX = 1_000
 TEXTAREA_MAX = 20_000
 MONEY_MAX = 10**12  # one trillion yen: anything above is a typing mistake
+MONEY_MAX_DIGITS = 12  # |x| >= MONEY_MAX exactly when Decimal(x).adjusted() >= 12
 _NUMBER_JUNK = re.compile(r"[,\s円¥￥]")
 
 
@@ -61,6 +62,10 @@ class NumberField(forms.CharField):
             raise forms.ValidationError(gettext("数字で入力してください")) from None
         if not number.is_finite():
             raise forms.ValidationError(gettext("数字で入力してください"))
+        # Checked by the exponent before any arithmetic: 1e999999999999999999 is a finite
+        # Decimal, but rounding it to an integer overflows the decimal context.
+        if number and number.adjusted() >= MONEY_MAX_DIGITS:
+            raise forms.ValidationError(gettext("値が大きすぎます"))
         if self.integer and number != number.to_integral_value():
             raise forms.ValidationError(gettext("整数（円）で入力してください"))
         if self.min_value is not None and number < self.min_value:
