@@ -295,6 +295,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
+        # Links point at the configured public address, never at the request's Host header.
+        self.extra_email_context = {"site_url": settings.SANGYO_SITE_URL}
         if getattr(self.request, "limited", False):
             form.add_error(
                 None,

@@ -67,3 +67,20 @@ def test_officer_enrols_totp_then_logs_in_with_password_and_code(
         page.get_by_role("button", name="確認").click()
     expect(page).to_have_url(site + "/staff/")
     expect(page.get_by_role("heading", name="職員メニュー", level=1)).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/signup/", "/accounts/password/reset/", "/accounts/password/reset/sent/"]
+)
+def test_public_account_pages_pass_axe(page, live_server, tsukuba, path):
+    response = page.goto(live_server.url + path)
+    assert response.status == 200
+    assert serious_violations(page) == []
+
+
+def test_security_and_password_pages_pass_axe(page, live_server, tsukuba, make_user):
+    owner = make_user("business", email="owner@example.test")
+    log_in_with_password(page, live_server.url, owner.email)
+    for path in ("/accounts/security/", "/accounts/security/password/", "/accounts/elevate/"):
+        assert page.goto(live_server.url + path).status == 200
+        assert serious_violations(page) == [], path

@@ -90,3 +90,19 @@ def test_force_login_is_not_counted_by_axes(client, make_user):
     for _ in range(3):
         client.force_login(user)
     assert client.get("/staff/").status_code == 200
+
+
+def test_the_lock_ends_after_the_cool_off(client, make_user):
+    import datetime
+
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    user = make_user("officer", email="officer@example.test")
+    for _ in range(5):
+        attempt(client, user.email)
+    assert attempt(client, user.email, PASSWORD).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=29))
+    assert attempt(client, user.email, PASSWORD).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=31))
+    assert attempt(client, user.email, PASSWORD).status_code == 302

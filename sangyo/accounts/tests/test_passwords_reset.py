@@ -31,7 +31,7 @@ def test_reset_link_sets_a_new_password_and_clears_the_lock(client, make_user):
     client.post("/accounts/password/reset/", {"email": user.email})
     body = mail.outbox[0].body
     assert "パスワード再設定" in mail.outbox[0].subject
-    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", body).group(1)
+    link = re.search(r"http://127\.0\.0\.1:8000(/accounts/password/reset/\S+/)", body).group(1)
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
     set_url = form_page.redirect_chain[-1][0]
