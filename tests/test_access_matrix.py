@@ -13,6 +13,7 @@ what one URL's POST changes never leaks into another URL's test.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import re
@@ -173,6 +174,7 @@ def test_api_coverage_reports_an_operation_without_a_rule():
 def world(django_db_setup, django_db_blocker, tsukuba_doc):
     """Users of every role and the records of every module, made once for this module."""
     from sangyo.accounts.models import User
+    from sangyo.registry.models import Business
     from sangyo.strategy.services import strategy_load
     from tests.access_rules import other_business, owner_business
 
@@ -196,6 +198,11 @@ def world(django_db_setup, django_db_blocker, tsukuba_doc):
         for module in MODULES:
             if hasattr(module, "objects"):
                 objects |= module.objects(users, tsukuba)
+        users["owned_names"] = sorted(
+            Business.objects.filter(memberships__user=users["business"]).values_list(
+                "name", flat=True
+            )
+        )
     except BaseException:
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
@@ -233,19 +240,30 @@ def test_access(name, client, world):
         response = _request(client, users, role, method, path)
         if response.status_code != expected[role]:
             wrong.append(f"{role}: got {response.status_code}, expected {expected[role]}")
+        elif role == "other_business" and response.status_code == 200 and expected["anon"] != 200:
+            # A page for business accounts shows another business nothing of the owner's.
+            body = b"".join(response) if response.streaming else response.content
+            text = body.decode("utf-8", "replace")
+            leaked = [n for n in users["owned_names"] if n in text]
+            if leaked:
+                wrong.append(f"other_business sees the owner's records: {leaked}")
     assert not wrong, f"{method.upper()} {path}: " + "; ".join(wrong)
 
 
-def _state() -> tuple:
-    """A cheap fingerprint of what a refused request must not change: the number of rows in
-    every table but sessions (logging in writes one)."""
+@functools.cache
+def _state_sql() -> str:
     tables = sorted(
         t for t in connection.introspection.table_names() if t not in ("django_session",)
     )
     q = connection.ops.quote_name
-    sql = " UNION ALL ".join(f"SELECT {i}, COUNT(*) FROM {q(t)}" for i, t in enumerate(tables))
+    return " UNION ALL ".join(f"SELECT {i}, COUNT(*) FROM {q(t)}" for i, t in enumerate(tables))
+
+
+def _state() -> tuple:
+    """A cheap fingerprint of what a refused request must not change: the number of rows in
+    every table but sessions (logging in writes one), in one query."""
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(_state_sql())
         return tuple(sorted(cursor.fetchall()))
 
 

@@ -13,7 +13,7 @@ upload is refused on the page (200, with the error), a start, submission, resubm
 deletion redirects back to the application (302).
 """
 
-from tests.access_rules import business_side, owner_business, owner_side
+from tests.access_rules import business_side, other_business, owner_business, owner_side
 
 
 def _app(key: str, suffix: str = ""):
@@ -79,6 +79,8 @@ def objects(users, tsukuba):
         upload=SimpleUploadedFile("合成データ.pdf", b"%PDF-1.4\n%%EOF\n"),
         kind="other",
     )
+    # The other business has an application of its own: its list shows that one only.
+    app_factories.application(call, other_business(users), users["other_business"])
     return {
         "portal_call": call,
         "portal_draft": draft,
