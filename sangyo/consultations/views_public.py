@@ -8,6 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sangyo.core.security import public_ratelimit
+
 from . import policies, selectors, services
 from .forms import BookingForm
 from .models import Booking, Slot
@@ -20,6 +22,7 @@ def index(request):
 
 
 @require_http_methods(["GET", "POST"])
+@public_ratelimit("public_form")
 def book(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sangyo.core.decorators import require_policy
+from sangyo.core.security import public_ratelimit
 from sangyo.core.tabular import write_csv
 
 from . import policies, selectors, services
@@ -39,6 +40,7 @@ def event_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@public_ratelimit("public_form")
 def event_detail(request, pk: int):
     event = _event_or_404(pk)
     is_open = services.registration_is_open(event)
@@ -134,6 +136,7 @@ def event_ics(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@public_ratelimit("public_form")
 def registration_cancel(request, token: str):
     registration = selectors.registration_by_token(token)
     if registration is None:
@@ -158,6 +161,7 @@ def registration_cancel(request, token: str):
 
 
 @require_http_methods(["GET", "POST"])
+@public_ratelimit("public_form")
 def survey(request, token: str):
     registration = selectors.registration_by_token(token)
     if registration is None or registration.status == Registration.Status.CANCELLED:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sangyo.core.fiscal import fiscal_year_label_both
+from sangyo.core.uploads import validate_upload
 from sangyo.core.wareki import WarekiError, parse_date
 
 from .computed import computations
@@ -399,6 +400,7 @@ def _check_upload(upload, suffixes) -> None:
         raise forms.ValidationError(
             _("%(suffixes)s のファイルを選んでください"), params={"suffixes": "・".join(suffixes)}
         )
+    validate_upload(upload, kind="indicator_import", extensions=suffixes)
 
 
 class ObservationImportForm(forms.Form):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sangyo.core.decorators import require_policy
+from sangyo.core.security import public_ratelimit
 
 from . import forms, policies, selectors, services
 from .models import AbuseReport, Job, Posting, Property, Region
@@ -67,6 +68,7 @@ def board(request):
 
 
 @require_http_methods(["GET", "POST"])
+@public_ratelimit("public_form")
 def posting_detail(request, pk: int):
     posting = selectors.public_posting(pk)
     if posting is None:
@@ -253,6 +255,7 @@ def deal_report(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@public_ratelimit("public_form")
 def report(request, target: str, pk: int):
     model = {"posting": Posting, "job": Job, "property": Property}.get(target)
     if model is None or not model.objects.filter(pk=pk).exists():
@@ -301,6 +304,7 @@ def property_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@public_ratelimit("public_form")
 def property_detail(request, pk: int):
     prop = (
         Property.objects.select_related("district", "partner")
@@ -348,6 +352,7 @@ def job_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@public_ratelimit("public_form")
 def job_detail(request, pk: int):
     job = selectors.public_jobs().filter(pk=pk).first()
     if job is None:

@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sangyo.core.uploads import validate_upload
+
 from .engine import STAGE_TEXT
 from .models import Need
 
@@ -155,3 +157,8 @@ class ImportForm(forms.Form):
         label=_("出典"),
         choices=[("jgrants", "jGrants"), ("ibaraki", _("茨城県")), ("other", _("その他"))],
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_upload(upload, kind="navigator_import", extensions=(".json",))
+        return upload

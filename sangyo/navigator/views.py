@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sangyo.core.decorators import require_policy
+from sangyo.core.security import public_ratelimit
 
 from . import engine, policies, search, selectors, services
 from .forms import ImportForm, NeedForm, QuestionnaireForm, SynonymForm, industry_choices
@@ -83,6 +84,7 @@ def results(request):
     )
 
 
+@public_ratelimit("search", method="GET")
 def search_page(request):
     q = request.GET.get("q", "")
     kind = request.GET.get("kind", "")

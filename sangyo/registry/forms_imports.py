@@ -16,6 +16,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sangyo.core.uploads import validate_upload
+
 from . import imports
 
 MAX_MB = imports.MAX_UPLOAD_BYTES // (1024 * 1024)
@@ -55,6 +57,7 @@ class UploadForm(forms.Form):
             )
         if upload.size > imports.MAX_UPLOAD_BYTES:
             raise _too_big(upload.size)
+        validate_upload(upload, kind="registry_import", extensions=self.extensions)
         self.cleaned_data["data"] = upload.read()
         self.cleaned_data["filename"] = PurePath(upload.name).name
         return upload
