@@ -8,11 +8,15 @@ Tsukuba; 1,000,000 businesses with 10,000,000 support records for the large scal
   per business (default 10 ÷ 1 = 10 in all), by COPY;
 - figures for every indicator entered by hand, for each of the Y years that has none;
 - events for each year (E per year) with registrations and attendance by synthetic businesses;
-- computed indicators recounted.
+- calls and applications for each year and subsidy/certification program (A per call; by
+  default one business in 500), in every state, with amounts, payments and the support
+  records the application services write (sangyo/synthetic/applications.py);
+- computed indicators recounted, and the output-count summary refreshed.
 
 Refuses a database that already holds non-synthetic businesses unless --force, so it cannot
-mix invented records into a working registry. Applications (calls, forms, reviews) are not
-generated at scale yet; `sangyo demo` adds a few.
+mix invented records into a working registry. Reviews and status histories of the synthetic
+applications are not generated; `sangyo demo` walks a few applications through the real
+services.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ class Command(BaseCommand):
         synthetic.add_argument("--years", type=int, default=2)
         synthetic.add_argument("--records-per-business", type=int, default=10)
         synthetic.add_argument("--events-per-year", type=int, default=12)
+        synthetic.add_argument(
+            "--applications-per-call", type=int, default=None, help="default: businesses ÷ 500"
+        )
         synthetic.add_argument("--seed", type=int, default=2025)
         synthetic.add_argument("--force", action="store_true")
 
@@ -85,6 +92,19 @@ class Command(BaseCommand):
             self.stdout.write("支援記録（合成）: 既にあるため追加しません")
         self.stdout.write(f"指標の値（合成）: {self._observations(strategy, years, o['seed'])}件")
         self.stdout.write(f"イベント（合成）: {self._events(strategy, years, o)}件")
+        from sangyo.synthetic.applications import load_applications, per_call_default
+
+        per_call = o["applications_per_call"]
+        if per_call is None:
+            per_call = per_call_default(max(o["businesses"], have))
+        made = load_applications(strategy=strategy, years=years, per_call=per_call, seed=o["seed"])
+        if made.calls:
+            self.stdout.write(
+                f"募集・申請（合成）: 募集 {made.calls:,}件、申請 {made.applications:,}件、"
+                f"支払 {made.payments:,}件、支援記録 {made.support_records:,}件"
+            )
+        else:
+            self.stdout.write("募集・申請（合成）: 既にあるため追加しません")
         call_command("indicators", "refresh", stdout=self.stdout)
         self.stdout.write(f"完了（{time.perf_counter() - started:.1f}秒）")
 
