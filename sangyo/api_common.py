@@ -15,6 +15,7 @@ limit/offset pagination, ETags with 304 answers, Cache-Control, and stable opera
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -22,9 +23,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.http import urlencode
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from pydantic import field_validator
 
 from sangyo.core.errors import DomainError
 from sangyo.core.errors import PermissionDenied as DomainPermissionDenied
@@ -33,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
+MAX_OFFSET = 1_000_000_000
 PUBLIC_CACHE = "public, max-age=60"
 PRIVATE_CACHE = "private, no-cache"
 
@@ -67,15 +71,45 @@ class ErrorOut(Schema):
     errors: list[FieldError] | None = Field(None, description="validation_error only")
 
     model_config = {
-        "json_schema_extra": {"examples": [{"detail": "見つかりません。", "code": "not_found"}]}
+        "json_schema_extra": {
+            "examples": [{"detail": "見つかりません。 / Not found.", "code": "not_found"}]
+        }
     }
+
+
+class Input(Schema):
+    """Base of query filters and request bodies: text with a NUL character is refused (422)
+    before it reaches a database that cannot store it (PostgreSQL)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL文字は使えません / NUL characters are not allowed")
+        return value
+
+
+def as_utc(value: datetime.datetime | None) -> datetime.datetime | None:
+    """A client's datetime as UTC (naive = Japan time), clamped to what databases store:
+    PostgreSQL refuses odd offsets on ancient dates, and year 1 minus an offset overflows."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = timezone.make_aware(value)
+    try:
+        value = value.astimezone(datetime.UTC)
+    except OverflowError:
+        edge = datetime.datetime.min if value.year < 100 else datetime.datetime.max
+        return edge.replace(tzinfo=datetime.UTC)
+    return max(value, datetime.datetime(1, 1, 2, tzinfo=datetime.UTC))
 
 
 class PageParams(Schema):
     limit: int = Field(
         DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"件数 / page size (1–{MAX_LIMIT})"
     )
-    offset: int = Field(0, ge=0, description="先頭から飛ばす件数 / rows to skip")
+    # Bounded so a database never sees an integer wider than 64 bits.
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="先頭から飛ばす件数 / rows to skip")
 
 
 class Page(Schema):
@@ -244,12 +278,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
             for e in exc.errors
         ]
         return error(
-            request, api, 422, "validation_error", "パラメータが正しくありません。", errors=errors
+            request,
+            api,
+            422,
+            "validation_error",
+            "パラメータが正しくありません。 / Invalid parameters.",
+            errors=errors,
         )
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return error(request, api, 404, "not_found", "見つかりません。")
+        return error(request, api, 404, "not_found", "見つかりません。 / Not found.")
 
     @api.exception_handler(AuthenticationError)
     def not_authenticated(request, exc):
@@ -258,26 +297,34 @@ def install_error_handlers(api: NinjaAPI) -> None:
             api,
             401,
             "not_authenticated",
-            "有効なAPIトークンが必要です（Authorization: Bearer …）。",
+            "有効なAPIトークンが必要です（Authorization: Bearer …）。 / A valid API token is needed.",
         )
         response["WWW-Authenticate"] = 'Bearer realm="sangyo"'
         return response
 
     @api.exception_handler(AuthorizationError)
     def forbidden(request, exc):
-        return error(request, api, 403, "permission_denied", str(exc) or "権限がありません。")
+        return error(
+            request, api, 403, "permission_denied", str(exc) or "権限がありません。 / Not allowed."
+        )
 
     @api.exception_handler(DjangoPermissionDenied)
     def django_forbidden(request, exc):
         from django_ratelimit.exceptions import Ratelimited
 
         if isinstance(exc, Ratelimited):
-            return error(request, api, 429, "rate_limited", "リクエストが多すぎます。")
-        return error(request, api, 403, "permission_denied", str(exc) or "権限がありません。")
+            return error(
+                request, api, 429, "rate_limited", "リクエストが多すぎます。 / Too many requests."
+            )
+        return error(
+            request, api, 403, "permission_denied", str(exc) or "権限がありません。 / Not allowed."
+        )
 
     @api.exception_handler(DomainPermissionDenied)
     def domain_forbidden(request, exc):
-        return error(request, api, 403, "permission_denied", str(exc) or "権限がありません。")
+        return error(
+            request, api, 403, "permission_denied", str(exc) or "権限がありません。 / Not allowed."
+        )
 
     @api.exception_handler(DomainError)
     def rejected(request, exc):
@@ -296,4 +343,6 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Exception)
     def server_error(request, exc):
         logger.exception("API error on %s %s", request.method, request.path)
-        return error(request, api, 500, "server_error", "サーバーでエラーが発生しました。")
+        return error(
+            request, api, 500, "server_error", "サーバーでエラーが発生しました。 / Server error."
+        )

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from sangyo.api_common import PageParams, Text, page_schema, paginate, responses
+from sangyo.api_common import Input, PageParams, Text, page_schema, paginate, responses
 
 from . import catalogue
 from .models import Call
@@ -133,7 +133,7 @@ def _common(detail, request) -> dict:
 ProgramPage = page_schema("ProgramPage", ProgramSummary)
 
 
-class ProgramFilters(Schema):
+class ProgramFilters(Input):
     measure: str = Field("", max_length=10, description="施策番号 / measure number, e.g. 05")
     kind: str = Field(
         "", max_length=30, description="subsidy, certification, … (ProgramDetail.kind)"
@@ -236,7 +236,7 @@ def _public_calls():
 CallPage = page_schema("CallPage", CallDetailOut)
 
 
-class CallFilters(Schema):
+class CallFilters(Input):
     status: Literal["", "open", "upcoming", "closed"] = Field(
         "",
         description="open: 受付中, upcoming: 受付前, closed: 終了（空欄ならすべて） / all when empty",
@@ -320,7 +320,7 @@ def _product(p) -> dict:
     }
 
 
-class ProductFilters(Schema):
+class ProductFilters(Input):
     program: str = Field("", max_length=40, description="認定制度の事業コード / program code")
 
 

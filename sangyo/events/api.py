@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from sangyo.api_common import PageParams, Text, page_schema, paginate, responses
+from sangyo.api_common import Input, PageParams, Text, as_utc, page_schema, paginate, responses
 
 from . import selectors, services
 from .models import Event
@@ -84,7 +84,7 @@ def _event(request, e, now) -> dict:
     }
 
 
-class EventFilters(Schema):
+class EventFilters(Input):
     when: Literal["upcoming", "past", "all"] = Field(
         "upcoming",
         description="upcoming: 終了前（開始の早い順） / not yet ended (soonest first); "
@@ -130,7 +130,7 @@ def list_events(request, filters: Query[EventFilters], page: Query[PageParams]):
         end = datetime.datetime(filters.fiscal_year + 1, 4, 1, tzinfo=tz)
         qs = qs.filter(Q(starts_at__gte=start) & Q(starts_at__lt=end))
     if filters.updated_since:
-        qs = qs.filter(updated_at__gte=filters.updated_since)
+        qs = qs.filter(updated_at__gte=as_utc(filters.updated_since))
     return paginate(request, qs, page, lambda e: _event(request, e, now))
 
 

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
-from sangyo.api_common import PageParams, Text, page_schema, paginate, responses
+from sangyo.api_common import Input, PageParams, Text, page_schema, paginate, responses
 from sangyo.strategy.api import ValueAtYear
 
 from . import opendata, selectors
@@ -203,7 +203,7 @@ def _summary(ind) -> dict:
 IndicatorPage = page_schema("IndicatorPage", IndicatorSummary)
 
 
-class IndicatorFilters(Schema):
+class IndicatorFilters(Input):
     level: Literal["", "outcome_kpi", "measure_outcome", "measure_output"] = Field(
         "",
         description="outcome_kpi: 成果指標（将来都市像）, measure_outcome: 成果指標（施策）, "

@@ -15,8 +15,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from sangyo.api_common import (
+    Input,
     PageParams,
     Text,
+    as_utc,
     page_schema,
     paginate,
     responses,
@@ -158,7 +160,7 @@ def _audit_personal(request, rows: int, query: dict) -> None:
         )
 
 
-class BusinessFilters(Schema):
+class BusinessFilters(Input):
     updated_since: datetime.datetime | None = Field(
         None, description="この日時以降に更新された事業者 / updated at or after (ISO 8601)"
     )
@@ -184,7 +186,7 @@ def staff_businesses(request, filters: Query[BusinessFilters], page: Query[PageP
     personal = has_scope(request, Scope.REGISTRY_PERSONAL)
     qs = _businesses(personal).order_by("updated_at", "id")
     if filters.updated_since:
-        qs = qs.filter(updated_at__gte=filters.updated_since)
+        qs = qs.filter(updated_at__gte=as_utc(filters.updated_since))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.in_city is not None:
@@ -256,7 +258,7 @@ def _record(r) -> dict:
     }
 
 
-class SupportRecordFilters(Schema):
+class SupportRecordFilters(Input):
     fiscal_year: int | None = Field(None, ge=1900, le=2200, description="年度 / fiscal year")
     measure: str = Field("", description="施策番号 / measure number, e.g. 01")
     program: str = Field("", description="事業コード / program code")
@@ -297,11 +299,11 @@ def staff_support_records(request, filters: Query[SupportRecordFilters], page: Q
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.created_since:
-        qs = qs.filter(created_at__gte=filters.created_since)
+        qs = qs.filter(created_at__gte=as_utc(filters.created_since))
     return paginate(request, qs, page, _record)
 
 
-class SupportRecordIn(Schema):
+class SupportRecordIn(Input):
     business_id: int = Field(..., description="事業者ID / business id")
     program: str = Field(..., min_length=1, max_length=40, description="事業コード / program code")
     date: datetime.date = Field(..., description="支援日 / day the support was given")
@@ -383,7 +385,7 @@ def staff_support_record_create(request, payload: SupportRecordIn):
 # --- indicators -----------------------------------------------------------------------------
 
 
-class ObservationBody(Schema):
+class ObservationBody(Input):
     value: float = Field(..., ge=-1e15, le=1e15, description="値 / value")
     status: Literal["final", "preliminary"] = Field(
         "final", description="確報・速報 / final or preliminary"

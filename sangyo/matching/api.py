@@ -10,7 +10,7 @@ from typing import Literal
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from sangyo.api_common import PageParams, Text, page_schema, paginate, responses
+from sangyo.api_common import Input, PageParams, Text, page_schema, paginate, responses
 
 from . import selectors
 from .models import Property
@@ -131,7 +131,7 @@ def _job(j) -> dict:
     }
 
 
-class PostingFilters(Schema):
+class PostingFilters(Input):
     q: str = Field("", max_length=200, description="キーワード / keywords")
     kind: Literal["", "need", "seed"] = Field("", description="need: ニーズ, seed: シーズ")
     category: str = Field("", max_length=40)
@@ -166,7 +166,7 @@ def posting(request, pk: int):
     return _posting(get_object_or_404(selectors.public_postings(), pk=pk))
 
 
-class PropertyFilters(Schema):
+class PropertyFilters(Input):
     use: str = Field("", max_length=40, description="用途 / use")
     district: int | None = Field(None, description="地区ID / district id")
     rent_max: int | None = Field(None, ge=0, description="賃料の上限（円） / max rent (yen)")
@@ -209,7 +209,7 @@ def property_detail(request, pk: int):
     )
 
 
-class JobFilters(Schema):
+class JobFilters(Input):
     q: str = Field("", max_length=200, description="キーワード / keywords")
     kind: str = Field("", max_length=40, description="job, internship, …")
     english: bool = Field(False, description="英語で働ける求人だけ / English-friendly only")

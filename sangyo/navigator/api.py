@@ -10,14 +10,14 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 
-from sangyo.api_common import Page, PageParams, paginate, responses
+from sangyo.api_common import Input, Page, PageParams, paginate, responses
 
 from . import search
 
 router = Router(tags=["search"])
 
 
-class SearchParams(Schema):
+class SearchParams(Input):
     q: str = Field("", max_length=200, description="検索語 / query (日本語・English)")
     lang: Literal["ja", "en"] = Field("ja", description="英語の文書を探すなら en / en for English")
     kind: Literal["", "program", "measure", "event", "product", "outside", "desk"] = Field(

@@ -190,6 +190,6 @@ def list_strategies(request, page: Query[PageParams]):
     description="例 / e.g. `tsukuba-2025`。",
 )
 def strategy_by_code(request, code: str):
-    if len(code) > 50:
+    if len(code) > 50 or "\x00" in code:
         raise Http404
     return _strategy(code)

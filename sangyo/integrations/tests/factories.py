@@ -104,7 +104,12 @@ def api_world(strategy) -> dict:
         starts_at=now - datetime.timedelta(days=10),
         ends_at=now - datetime.timedelta(days=10, hours=-2),
     )
+    from sangyo.matching.tests import factories as m
+
     return {
+        "posting": m.posting(business_obj=company),
+        "property": m.property_obj(),
+        "job": m.job(business_obj=company),
         "product": product,
         "call": open_call,
         "business": company,
