@@ -25,8 +25,10 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import urlencode
+from django_ratelimit import ALL
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.throttling import BaseThrottle
 from pydantic import field_validator
 
 from sangyo.core.errors import DomainError
@@ -237,6 +239,35 @@ def conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
+# --- rate limit ------------------------------------------------------------------------------
+
+# Per client IP, counted in the shared cache like the site's other limits (docs/security.md);
+# `settings.SANGYO_RATELIMITS["api"]` overrides it.
+DEFAULT_API_RATE = "300/m"
+
+
+def _api_rate(_group, _request):
+    from django.conf import settings
+
+    return getattr(settings, "SANGYO_RATELIMITS", {}).get("api", DEFAULT_API_RATE)
+
+
+class ClientRateThrottle(BaseThrottle):
+    """Answers 429 (code `rate_limited`, with Retry-After) past the rate for one client."""
+
+    def allow_request(self, request) -> bool:
+        from django_ratelimit.core import get_usage
+
+        usage = get_usage(
+            request, group="sangyo.api", key="ip", rate=_api_rate, method=ALL, increment=True
+        )
+        self._wait = usage["time_left"] if usage else None
+        return not (usage and usage["should_limit"])
+
+    def wait(self):
+        return self._wait
+
+
 # --- the API class -----------------------------------------------------------------------
 
 
@@ -338,6 +369,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         response = error(request, api, exc.status_code, code, str(exc))
         if getattr(exc, "wait", None):
             response["Retry-After"] = str(int(exc.wait) + 1)
+        if exc.status_code == 429:
+            response["Cache-Control"] = "no-store"
         return response
 
     @api.exception_handler(Exception)

@@ -218,3 +218,20 @@ def test_certified_products_only_while_valid(client, world):
     product.save()
     assert client.get("/api/v1/certified-products").json()["count"] == 0
     assert client.get(f"/api/v1/certified-products/{product.pk}").status_code == 404
+
+
+# --- rate limit -------------------------------------------------------------------------------
+
+
+def test_rate_limit_answers_429_in_the_error_shape(client, settings, tsukuba):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.SANGYO_RATELIMITS = {"api": "2/m"}
+    assert client.get("/api/v1/strategies").status_code == 200
+    assert client.get("/api/v1/strategies").status_code == 200
+    response = client.get("/api/v1/strategies")
+    assert response.status_code == 429
+    assert response.json()["code"] == "rate_limited"
+    assert int(response["Retry-After"]) >= 1
+    cache.clear()
