@@ -93,6 +93,7 @@ def otp_verify(request):
     if request.method == "POST" and form.is_valid():
         device = services.otp_verify(user=user, token=form.cleaned_data["token"])
         if device is not None:
+            request.session.cycle_key()  # a new session id for the fully signed-in session
             otp_login(request, device)
             request.session.pop(OTP_PENDING, None)
             return redirect(next_url)

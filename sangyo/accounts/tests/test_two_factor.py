@@ -71,8 +71,10 @@ def test_recovery_code_works_once(client, make_user, two_factor):
     viewer = make_user("viewer")
     _, codes = enrolled(viewer)
     password_login(client, viewer.email)
+    half_signed_in = client.cookies["sessionid"].value
     response = client.post("/accounts/two-factor/", {"token": codes[0], "next": "/staff/"})
     assert response["Location"] == "/staff/"
+    assert client.cookies["sessionid"].value != half_signed_in  # a fresh session id
     client.post("/accounts/logout/")
 
     password_login(client, viewer.email)
