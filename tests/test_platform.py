@@ -64,8 +64,12 @@ def test_audit_log_page_filters_by_code_prefix_and_pages(client, users):
     assert page1.status_code == 200
     assert page1.content.count(b"<code>core.job.finished</code>") == 50
     assert b"accounts.user.created" not in page1.content
-    page2 = client.get("/staff/audit/?code=core.&page=2")
+    # Keyset pages: the "older" link carries the filter and a cursor.
+    older = page1.context["page"]["older"]
+    assert f"code=core.&amp;cursor={older}".encode() in page1.content
+    page2 = client.get(f"/staff/audit/?code=core.&cursor={older}")
     assert page2.content.count(b"<code>core.job.finished</code>") == 5
+    assert page2.context["page"]["older"] is None
 
 
 def _settings(**env) -> dict:
