@@ -21,6 +21,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
@@ -258,9 +259,21 @@ class ClientRateThrottle(BaseThrottle):
     def allow_request(self, request) -> bool:
         from django_ratelimit.core import get_usage
 
-        usage = get_usage(
-            request, group="sangyo.api", key="ip", rate=_api_rate, method=ALL, increment=True
-        )
+        # A request without the client's address (no REMOTE_ADDR behind a unix socket, or no
+        # RATELIMIT_IP_META_KEY header) counts as one shared client rather than failing.
+        try:
+            usage = get_usage(
+                request, group="sangyo.api", key="ip", rate=_api_rate, method=ALL, increment=True
+            )
+        except (KeyError, ValueError, ImproperlyConfigured):
+            usage = get_usage(
+                request,
+                group="sangyo.api",
+                key=lambda _g, _r: "unknown",
+                rate=_api_rate,
+                method=ALL,
+                increment=True,
+            )
         self._wait = usage["time_left"] if usage else None
         return not (usage and usage["should_limit"])
 

@@ -235,3 +235,7 @@ def test_rate_limit_answers_429_in_the_error_shape(client, settings, tsukuba):
     assert response.json()["code"] == "rate_limited"
     assert int(response["Retry-After"]) >= 1
     cache.clear()
+
+
+def test_a_request_without_a_client_address_is_still_answered(client, tsukuba):
+    assert client.get("/api/v1/strategies", REMOTE_ADDR="").status_code == 200
