@@ -264,3 +264,49 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"FY{self.fiscal_year} report {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OutputCount(models.Model):
+    """Pre-aggregated output counts (support records and distinct businesses) of a strategy,
+    per fiscal year and measure, program, or program and kind: what selectors._support_counts
+    computes live, stored by summary.output_counts_refresh for national-scale registries
+    (the live count takes seconds at ten million records). Distinct businesses cannot be
+    added up across programs or days, so each level is counted directly."""
+
+    class Level(models.TextChoices):
+        MEASURE = "measure", _("施策")
+        PROGRAM = "program", _("事業")
+        KIND = "kind", _("事業・種類")
+
+    strategy = models.ForeignKey("strategy.Strategy", on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    level = models.CharField(max_length=10, choices=Level.choices)
+    measure = models.ForeignKey(
+        "strategy.Measure", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    program = models.ForeignKey(
+        "strategy.Program", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=20, blank=True)
+    records = models.PositiveIntegerField()
+    businesses = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("アウトプット件数の集計")
+        verbose_name_plural = _("アウトプット件数の集計")
+        indexes = [models.Index(fields=["strategy", "fiscal_year", "level"])]
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year} {self.level} {self.records}/{self.businesses}"
+
+
+class OutputCountRefresh(models.Model):
+    """When a strategy's OutputCount rows were last computed, and over how many records."""
+
+    strategy = models.OneToOneField("strategy.Strategy", on_delete=models.CASCADE, related_name="+")
+    refreshed_at = models.DateTimeField(_("集計日時"))
+    records = models.BigIntegerField(_("集計した支援記録の件数"))
+    seconds = models.FloatField(_("集計にかかった秒数"), default=0)
+
+    def __str__(self) -> str:
+        return f"{self.strategy_id} {self.refreshed_at:%Y-%m-%d %H:%M}"

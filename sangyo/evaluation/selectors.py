@@ -121,6 +121,9 @@ class YearFigures:
     measures: list[MeasureFigures]
     previous: dict[int, MeasureFigures]  # measure id → figures of the year before
     kpis: list  # outcome KPIs (indicators) of the visions, assessed
+    # When the output counts were computed, if they come from the pre-aggregated summary
+    # (summary.py); None when counted live for this request.
+    counts_as_of: datetime.datetime | None = None
 
     def for_measure(self, measure_id: int) -> MeasureFigures | None:
         return next((m for m in self.measures if m.measure.pk == measure_id), None)
@@ -184,31 +187,12 @@ def _fy_bounds(fy: int) -> tuple[datetime.datetime, datetime.datetime]:
 
 
 def _support_counts(strategy: Strategy, years: list[int]):
-    """Records and distinct businesses per (fy, measure), (fy, program), (fy, program, kind):
-    three grouped queries."""
-    base = SupportRecord.objects.filter(
-        program__measure__strategy=strategy, fiscal_year__in=years
-    ).order_by()
-    by_measure = {
-        (r["fiscal_year"], r["program__measure_id"]): (r["n"], r["b"])
-        for r in base.values("fiscal_year", "program__measure_id").annotate(
-            n=Count("id"), b=Count("business_id", distinct=True)
-        )
-    }
-    by_program = {
-        (r["fiscal_year"], r["program_id"]): (r["n"], r["b"])
-        for r in base.values("fiscal_year", "program_id").annotate(
-            n=Count("id"), b=Count("business_id", distinct=True)
-        )
-    }
-    by_kind: dict[tuple[int, int], list[tuple[str, int, int]]] = defaultdict(list)
-    for r in (
-        base.values("fiscal_year", "program_id", "kind")
-        .annotate(n=Count("id"), b=Count("business_id", distinct=True))
-        .order_by("fiscal_year", "program_id", "kind")
-    ):
-        by_kind[(r["fiscal_year"], r["program_id"])].append((r["kind"], r["n"], r["b"]))
-    return by_measure, by_program, by_kind
+    """Records and distinct businesses per (fy, measure), (fy, program), (fy, program, kind),
+    and when they were counted if they come from the pre-aggregated summary (None: live).
+    See summary.py for when the summary is read."""
+    from .summary import support_counts
+
+    return support_counts(strategy, years)
 
 
 def _surveys(strategy: Strategy, fy: int) -> dict[int, tuple[int, Decimal | None]]:
@@ -303,7 +287,7 @@ def year_figures(strategy: Strategy, fiscal_year: int, *, public: bool = True) -
         .prefetch_related(Prefetch("programs", queryset=Program.objects.order_by("order", "code")))
         .order_by("number")
     )
-    by_measure, by_program, by_kind = _support_counts(strategy, years)
+    by_measure, by_program, by_kind, counts_as_of = _support_counts(strategy, years)
     sheets = _sheets(strategy, years, public=public)
     indicators = strategy_indicators(strategy)
     measure_inds: dict[int, list] = defaultdict(list)
@@ -383,6 +367,7 @@ def year_figures(strategy: Strategy, fiscal_year: int, *, public: bool = True) -
         measures=[result[fiscal_year][m.pk] for m in measures],
         previous={m.pk: result[fiscal_year - 1][m.pk] for m in measures},
         kpis=kpis,
+        counts_as_of=counts_as_of,
     )
 
 

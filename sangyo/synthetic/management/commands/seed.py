@@ -106,6 +106,12 @@ class Command(BaseCommand):
         else:
             self.stdout.write("募集・申請（合成）: 既にあるため追加しません")
         call_command("indicators", "refresh", stdout=self.stdout)
+        from sangyo.evaluation.summary import output_counts_refresh
+
+        refreshed = output_counts_refresh(strategy=strategy, actor="seed")[strategy.pk]
+        self.stdout.write(
+            f"アウトプット件数の集計: {refreshed['rows']:,}行（{refreshed['seconds']:.1f}秒）"
+        )
         self.stdout.write(f"完了（{time.perf_counter() - started:.1f}秒）")
 
     def _observations(self, strategy, years, seed) -> int:
