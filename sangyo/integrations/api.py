@@ -462,3 +462,97 @@ def staff_observation_put(request, indicator_id: int, fiscal_year: int, payload:
         "change": change,
         "updated_at": obs.updated_at,
     }
+
+
+# --- applications ---------------------------------------------------------------------------
+
+
+class ApplicationOut(Schema):
+    id: int
+    number: str = Field(..., description="申請番号 / application number")
+    call_id: int
+    call: Text
+    program: str = Field(..., description="事業コード / program code")
+    fiscal_year: int
+    business_id: int
+    business_name: str
+    status: str = Field(..., description="手続の状態 / workflow status")
+    requested_yen: int | None = None
+    decided_yen: int | None = None
+    fixed_yen: int | None = None
+    paid_yen: int
+    certified_from: datetime.date | None = None
+    certified_until: datetime.date | None = None
+    submitted_at: datetime.datetime | None = None
+    decided_at: datetime.datetime | None = None
+    is_synthetic: bool
+    updated_at: datetime.datetime
+
+
+ApplicationPage = page_schema("ApplicationPage", ApplicationOut)
+
+
+class ApplicationFilters(Input):
+    call_id: int | None = None
+    status: str = Field("", max_length=20, description="手続の状態 / workflow status")
+    fiscal_year: int | None = Field(None, ge=1900, le=2200, description="募集の年度")
+    program: str = Field("", max_length=40, description="事業コード / program code")
+    updated_since: datetime.datetime | None = Field(None, description="更新日時 ≥")
+
+
+def _application(a) -> dict:
+    return {
+        "id": a.pk,
+        "number": a.number,
+        "call_id": a.call_id,
+        "call": {"ja": a.call.title_ja, "en": a.call.title_en or a.call.title_ja},
+        "program": a.call.program.code,
+        "fiscal_year": a.call.fiscal_year,
+        "business_id": a.business_id,
+        "business_name": a.business.name,
+        "status": a.status,
+        "requested_yen": a.requested_yen,
+        "decided_yen": a.decided_yen,
+        "fixed_yen": a.fixed_yen,
+        "paid_yen": a.paid_yen,
+        "certified_from": a.certified_from,
+        "certified_until": a.certified_until,
+        "submitted_at": a.submitted_at,
+        "decided_at": a.decided_at,
+        "is_synthetic": a.is_synthetic,
+        "updated_at": a.updated_at,
+    }
+
+
+@router.get(
+    "/staff/applications",
+    response=responses(ApplicationPage, *TOKEN_ERRORS),
+    auth=require_scope(Scope.APPLICATIONS_READ),
+    summary="申請の一覧 / Applications",
+    description=(
+        "下書きを除く申請の状態と金額（申請・交付決定・確定・支払）。申請者個人・回答・書類は"
+        "含みません。更新の古い順。\n\n"
+        "Applications other than drafts, with their status and amounts (requested, decided, "
+        "fixed, paid); no applicant person, answers or documents. Oldest update first. "
+        "Scope: `applications:read`."
+    ),
+)
+def staff_applications(request, filters: Query[ApplicationFilters], page: Query[PageParams]):
+    from sangyo.applications.models import Application
+
+    qs = (
+        Application.objects.exclude(status="draft")
+        .select_related("call__program", "business")
+        .order_by("updated_at", "id")
+    )
+    if filters.call_id is not None:
+        qs = qs.filter(call_id=filters.call_id)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.fiscal_year is not None:
+        qs = qs.filter(call__fiscal_year=filters.fiscal_year)
+    if filters.program:
+        qs = qs.filter(call__program__code=filters.program)
+    if filters.updated_since:
+        qs = qs.filter(updated_at__gte=as_utc(filters.updated_since))
+    return paginate(request, qs, page, _application)

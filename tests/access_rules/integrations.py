@@ -25,6 +25,7 @@ RULES = {
         lambda o: f"{API}/staff/businesses/{o['api_world']['business'].pk}",
         NO_BEARER,
     ),
+    "api:staff_applications": ("get", f"{API}/staff/applications", NO_BEARER),
     "api:staff_support_records": ("get", f"{API}/staff/support-records", NO_BEARER),
     "api:staff_support_record_create": ("post", f"{API}/staff/support-records", NO_BEARER),
     "api:staff_observation_put": (

@@ -314,3 +314,16 @@ def test_every_scope_has_a_policy():
     from sangyo.integrations.policies import SCOPE_POLICIES
 
     assert set(SCOPE_POLICIES) == set(Scope.values)
+
+
+def test_applications_without_drafts_or_people(client, users, world):
+    from sangyo.applications.models import Application
+
+    _t, raw = token(owner=users["viewer"], scopes=["applications:read"])
+    page = client.get("/api/v1/staff/applications", **bearer(raw)).json()
+    certified = world["product"].application
+    rows = {r["id"]: r for r in page["results"]}
+    assert rows[certified.pk]["status"] == "certified"
+    assert not Application.objects.filter(pk__in=rows, status="draft").exists()
+    text = client.get("/api/v1/staff/applications", **bearer(raw)).content.decode()
+    assert certified.applicant.email not in text
