@@ -239,3 +239,41 @@ def test_rate_limit_answers_429_in_the_error_shape(client, settings, tsukuba):
 
 def test_a_request_without_a_client_address_is_still_answered(client, tsukuba):
     assert client.get("/api/v1/strategies", REMOTE_ADDR="").status_code == 200
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "scope"),
+    [
+        ("/api/v1/events", None),
+        ("/api/v1/calls", None),
+        ("/api/v1/certified-products", None),
+        ("/api/v1/staff/businesses", "registry:personal"),
+        ("/api/v1/staff/support-records", "support_records:read"),
+        ("/api/v1/staff/applications", "applications:read"),
+    ],
+)
+def test_lists_run_the_same_queries_whatever_the_size(client, tsukuba, url, scope):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sangyo.integrations.tests.factories import certified_product
+
+    headers = {}
+    if scope:
+        scopes = ["registry:read", scope] if scope.startswith("registry") else [scope]
+        headers = bearer(token(scopes=scopes)[1])
+
+    def count():
+        api_world(tsukuba)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, {"when": "all"}, **headers).status_code == 200
+        return len(ctx.captured_queries)
+
+    count()  # the token's first use writes last_used_at; later uses within minutes do not
+    small = count()
+    for n in range(3):
+        certified_product(tsukuba, name=f"合成データ追加品{n}")
+    assert count() == small
