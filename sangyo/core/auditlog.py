@@ -60,10 +60,14 @@ class AuditFilterForm(forms.Form):
     )
     target_id = forms.CharField(label=_("対象ID"), required=False, max_length=64)
     date_from = forms.DateField(
-        label=_("期間（から）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("期間（から）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("期間（まで）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("期間（まで）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     q = forms.CharField(
         label=_("キーワード（対象・実行者の表示名）"), required=False, max_length=200

@@ -166,6 +166,9 @@ def test_filters_by_date_range_in_japan_time(officer_client):
     assert get(date_from="2026-04-01", date_to="2026-04-01") == ["t.event.first"]
     assert get(date_from="2026-04-02") == ["t.event.third", "t.event.second"]
     assert get(date_to="2026-04-02") == ["t.event.second", "t.event.first"]
+    # The date inputs keep the chosen dates (ISO, as <input type="date"> needs).
+    html = officer_client.get("/staff/audit/", {"date_from": "2026-04-01"}).content.decode()
+    assert 'type="date" name="date_from" value="2026-04-01"' in html
 
 
 def test_a_reversed_date_range_is_an_error_in_japanese(officer_client):
