@@ -1,6 +1,8 @@
 """Access rules, one module per app: each defines RULES (URL name → (method, path,
 {role: expected status})) and optionally objects(users, tsukuba) → dict of records that
-paths can refer to (a path may be a function of that dict).
+paths can refer to (a path may be a function of that dict). An API path with operations of
+several methods under one URL name gets one rule per method: key the extra ones
+"<url name>|<method>" (e.g. "api:staff_support_records|post").
 
 The roles of the matrix (tests/test_access_matrix.py builds one user for each):
 
