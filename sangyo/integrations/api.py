@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.db import IntegrityError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -29,7 +30,8 @@ from sangyo.registry.models import SupportRecord
 from .auth import has_scope, require_scope
 from .models import Scope
 
-SupportKind = SupportRecord.Kind
+# The kinds as a plain enum of strings in the document (not a component named "Kind").
+SupportKind = Literal[tuple(SupportRecord.Kind.values)]
 
 router = Router(tags=["staff"])
 
@@ -367,17 +369,23 @@ def staff_support_record_create(request, payload: SupportRecordIn):
     existing = (
         bool(source) and SupportRecord.objects.filter(source=source, kind=payload.kind).exists()
     )
-    record = support_record_create(
-        business=business,
-        program=program,
-        date=payload.date,
-        kind=payload.kind,
-        actor=request.auth.owner,
-        summary=payload.summary,
-        outcome=payload.outcome,
-        amount=payload.amount,
-        source=source,
-    )
+    try:
+        record = support_record_create(
+            business=business,
+            program=program,
+            date=payload.date,
+            kind=payload.kind,
+            actor=request.auth.owner,
+            summary=payload.summary,
+            outcome=payload.outcome,
+            amount=payload.amount,
+            source=source,
+        )
+    except IntegrityError:
+        # The same external_id sent twice at once: the other request recorded it.
+        if not source:
+            raise
+        record, existing = SupportRecord.objects.get(source=source, kind=payload.kind), True
     record = _records().get(pk=record.pk)
     return Status(200 if existing else 201, _record(record))
 
