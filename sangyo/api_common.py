@@ -42,6 +42,7 @@ DEFAULT_LIMIT = 50
 MAX_OFFSET = 1_000_000_000
 PUBLIC_CACHE = "public, max-age=60"
 PRIVATE_CACHE = "private, no-cache"
+SESSION_CACHE = "private, max-age=60"
 
 
 # --- schemas ------------------------------------------------------------------------------
@@ -228,9 +229,14 @@ def conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """Add ETag and Cache-Control to a successful GET answer; 304 when the client has it."""
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
+    from django.conf import settings
+
     etag = etag_for(response.content)
     private = getattr(request, "auth", None) is not None
-    cache = PRIVATE_CACHE if private else PUBLIC_CACHE
+    # A signed-in browser's answer may carry a refreshed session cookie (added by middleware
+    # after this point): never let a shared cache keep it.
+    has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+    cache = PRIVATE_CACHE if private else SESSION_CACHE if has_session else PUBLIC_CACHE
     if etag_matches(request.headers.get("If-None-Match", ""), etag):
         response = HttpResponseNotModified()
     response["ETag"] = etag

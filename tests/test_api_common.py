@@ -155,6 +155,12 @@ def test_etag_round_trip(client, world):
     assert changed.status_code == 200 and changed["ETag"] != etag
 
 
+def test_answers_to_signed_in_browsers_are_private(client, users, world):
+    client.force_login(users["officer"])
+    response = client.get("/api/v1/events")
+    assert response.status_code == 200 and response["Cache-Control"] == "private, max-age=60"
+
+
 def test_answers_to_tokens_are_private(client, world):
     _t, raw = token(scopes=["registry:read"])
     response = client.get("/api/v1/staff/businesses", **bearer(raw))
