@@ -476,6 +476,8 @@ def business_lookup(text: str, *, limit: int = 8) -> tuple[Business | None, list
     if not raw:
         return None, []
     digits = normalize_for_match(raw).replace("-", "")
+    # isascii too: some digits (፩, 𐩀) survive NFKC and pass isdigit(), but int() refuses them.
+    digits = digits if digits.isascii() else ""
     if digits.isdigit() and len(digits) == 13:
         found = Business.objects.filter(corporate_number=digits).first()
         return found, [found] if found else []

@@ -463,9 +463,12 @@ def duplicates(request):
 
 def _int_param(data, name: str) -> int:
     try:
-        return int(data.get(name, ""))
+        value = int(data.get(name, ""))
     except ValueError:
         raise Http404 from None
+    if not 0 < value < 2**63:  # ?keep=10**30 would overflow the database's integer
+        raise Http404
+    return value
 
 
 @require_policy(policies.can_merge)
