@@ -126,3 +126,15 @@ def test_no_page_fails_on_any_query_string(admin, data):
         response = client.get(url)
     event(f"signed_in={signed_in} status={response.status_code}")
     assert response.status_code < 500, (url, response.status_code)
+
+
+@pytest.mark.parametrize("value", ["9" * 30, "-1", "0", "x", "", "²"])
+def test_merge_ids_out_of_range_are_404(value):
+    """Found reading the query-string parsers: /staff/businesses/merge/?keep=10**30 passed
+    int() and overflowed the database's integer in the lookup (500)."""
+    from django.http import Http404
+
+    from sangyo.registry.views import _int_param
+
+    with pytest.raises(Http404):
+        _int_param({"keep": value}, "keep")

@@ -295,3 +295,29 @@ def test_generic_import_all_or_nothing(tsukuba, file, dry_run):
             data=data, filename=filename, mapping=mapping, actor="fuzz", dry_run=dry_run
         )
         check_run(run, before)
+
+
+# --------------------------------------------------------------------------- lookup field
+
+
+@pytest.mark.django_db
+@fuzz(db=True, max_examples=60)
+@given(
+    st.one_of(
+        nasty_text,
+        st.sampled_from(["፩", "፩፪", "٣", "①", "9" * 12, "9" * 13, "9" * 40, "1-2", "合成"]),
+    )
+)
+@example("፩")  # Ethiopic digit one: isdigit() after NFKC, but int() cannot read it
+@example("9" * 40)
+def test_business_lookup_field(tsukuba, text):
+    from django import forms
+
+    from sangyo.registry.forms import BusinessLookupField
+
+    with rolled_back():
+        try:
+            BusinessLookupField(required=False).clean(text)
+        except forms.ValidationError as exc:
+            for message in exc.messages:
+                assert_clear(message)

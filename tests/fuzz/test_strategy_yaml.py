@@ -109,7 +109,7 @@ yaml_scalar = st.one_of(
 )
 
 
-@fuzz(200)
+@fuzz(100)
 @given(st.one_of(nasty_text, st.text(max_size=300), yaml_scalar))
 @example("")
 @example("- a\n- b\n")
@@ -128,7 +128,7 @@ def test_arbitrary_text(text):
     check_programs(text)
 
 
-@fuzz(6)
+@fuzz(4)
 @given(st.integers(3, 12), st.integers(2, 12))
 def test_alias_expansion_is_bounded(levels, width):
     text = laughs(levels, width)
