@@ -53,6 +53,16 @@ def can_act_for(user, business: Business, *, on=None) -> bool:
     ).exists()
 
 
+def can_manage_delegations(user, business: Business) -> bool:
+    """Only the business's representative (GビズID プライム) names or revokes proxies; a proxy
+    or an ordinary member cannot. Officers and administrators may revoke (not grant) one."""
+    if _role(user) == Role.BUSINESS:
+        return Membership.objects.filter(
+            user=user, business=business, role=Membership.Role.REPRESENTATIVE
+        ).exists()
+    return False
+
+
 def visible_businesses_for(user):
     if can_view_businesses(user):
         return Business.objects.all()

@@ -18,6 +18,7 @@ from sangyo.core.errors import DomainError
 from sangyo.core.fiscal import fiscal_year
 from sangyo.core.text import normalize_for_match, normalize_kana
 
+from . import policies
 from .classification import classify
 from .jsic import load_jsic
 from .models import (
@@ -468,6 +469,14 @@ def delegation_grant(
 
 @transaction.atomic
 def delegation_revoke(*, delegation: Delegation, actor: Any) -> Delegation:
+    """The representative (or an officer/administrator) ends a delegation. A user actor is
+    checked here, not only in the view: a proxy cannot cancel the delegations of a business
+    it acts for. A non-user actor ("cli") is a command run by operators."""
+    if isinstance(actor, models.Model) and not (
+        policies.can_manage_delegations(actor, delegation.business)
+        or policies.can_edit_businesses(actor)
+    ):
+        raise RegistryError(_("委任を取り消せるのは事業者の代表者だけです"))
     if delegation.revoked_at is None:
         delegation.revoked_at = timezone.now()
         delegation.save(update_fields=["revoked_at"])
