@@ -13,6 +13,7 @@ urlpatterns = [
     path("strategies/<slug:strategy_code>/", include(strategy_urls.coded_patterns)),
     path("staff/", core_views.staff_home, name="staff_home"),
     path("staff/audit/", core_views.audit_log, name="audit_log"),
+    path("staff/audit/export/", core_views.audit_export, name="audit_export"),  # matrix: audit
     path("staff/jobs/<int:pk>/", core_views.job_detail, name="job_detail"),
     path("staff/businesses/", include("sangyo.registry.urls")),
     path("staff/indicators/", include("sangyo.indicators.staff_urls")),
@@ -34,6 +35,11 @@ urlpatterns = [
     path("staff/matching/", include(("sangyo.matching.urls_staff", "matching_staff"))),
     path("evaluation/", include(("sangyo.evaluation.urls_public", "evaluation"))),
     path("staff/evaluation/", include(("sangyo.evaluation.urls_staff", "evaluation_staff"))),
+    # api helper: staff API tokens
+    path("staff/integrations/", include("sangyo.integrations.urls")),
+    # privacy: the person's own page and the staff pages for requests
+    path("privacy/", include(("sangyo.privacy.urls_public", "privacy"))),
+    path("staff/privacy/", include(("sangyo.privacy.urls_staff", "privacy_staff"))),
     path("accounts/", include("sangyo.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

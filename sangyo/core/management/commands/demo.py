@@ -109,6 +109,9 @@ class Command(BaseCommand):
 
         self.stdout.write(f"マッチング（合成データ）: {matching_demo(strategy=current)}")
         self.stdout.write(f"支援ナビ（合成データ）: {navigator_demo(strategy=current)}")
+        from sangyo.privacy.demo import load_demo as privacy_demo  # privacy
+
+        self.stdout.write(f"個人情報の請求（合成データ）: {privacy_demo(strategy=current)}")
         # Count what the demo applications and support records add to computed indicators.
         call_command("indicators", "refresh", stdout=StringIO())
         from sangyo.evaluation.demo import load_demo as evaluation_demo
