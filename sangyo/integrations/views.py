@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from sangyo.accounts.elevation import elevation_required
 from sangyo.core.decorators import require_policy
 
 from . import policies, services
@@ -23,6 +24,7 @@ def _end_of_day(day: datetime.date) -> datetime.datetime:
 
 @never_cache
 @require_policy(policies.can_manage_tokens)
+@elevation_required
 def tokens(request):
     form = TokenForm(request.POST or None, initial={"owner": request.user.pk})
     created = raw = None
@@ -56,6 +58,7 @@ def tokens(request):
 
 @require_POST
 @require_policy(policies.can_manage_tokens)
+@elevation_required
 def revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk)
     services.token_revoke(token=token, actor=request.user)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sangyo.accounts.elevation import elevation_required
 from sangyo.core.decorators import require_policy
 from sangyo.core.errors import DomainError
 
@@ -78,6 +79,7 @@ def request_detail(request, pk: int):
 
 @require_POST
 @require_policy(can_handle_requests)
+@elevation_required
 def request_apply(request, pk: int):
     req = _get(pk)
     if request.POST.get("confirm") != "yes":
