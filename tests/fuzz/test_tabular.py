@@ -256,6 +256,7 @@ def test_write_csv_then_read_csv(rows, encoding):
         max_size=5,
     )
 )
+@example([["\r"]])  # found by the deep profile
 def test_write_xlsx_then_read_xlsx(rows):
     header, body = rows[0], rows[1:]
     try:
@@ -265,7 +266,11 @@ def test_write_xlsx_then_read_xlsx(rows):
         return
     table = read_xlsx(data)
     check_table(table)
-    as_text = [[("" if v is None else str(v)) for v in r] for r in [header, *body]]
+    # XML, inside .xlsx, turns a carriage return into a line feed (as CSV reading does too).
+    as_text = [
+        [("" if v is None else str(v)).replace("\r\n", "\n").replace("\r", "\n") for v in r]
+        for r in [header, *body]
+    ]
 
     def trim(r):
         while r and r[-1] == "":
