@@ -3,6 +3,16 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property tests outside tests/fuzz (which sets its own profiles per test) run on a shared
+# 2-core CI machine beside browser tests: timing is not what they test, so neither a
+# per-example deadline nor the "generation is slow" health check may fail them.
+hypothesis_settings.register_profile(
+    "sangyo", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("sangyo")
 
 ROOT = Path(__file__).resolve().parent
 TSUKUBA_FILE = ROOT / "strategies" / "tsukuba-2025.yaml"

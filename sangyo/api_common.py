@@ -284,7 +284,9 @@ class ClientRateThrottle(BaseThrottle):
         return not (usage and usage["should_limit"])
 
     def wait(self):
-        return self._wait
+        # django-ninja writes ceil(wait) into Retry-After; at the very end of a window the
+        # time left is 0, and a client must still be asked to wait a second.
+        return None if self._wait is None else max(1, self._wait)
 
 
 # --- the API class -----------------------------------------------------------------------
@@ -386,8 +388,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
             exc.status_code, "error"
         )
         response = error(request, api, exc.status_code, code, str(exc))
-        if getattr(exc, "wait", None):
-            response["Retry-After"] = str(int(exc.wait) + 1)
+        wait = getattr(exc, "wait", None)
+        if wait is not None or exc.status_code == 429:
+            # At the very end of a window the time left rounds to 0: still ask for a second.
+            response["Retry-After"] = str(max(1, int(wait or 0) + 1))
         if exc.status_code == 429:
             response["Cache-Control"] = "no-store"
         return response

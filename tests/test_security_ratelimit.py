@@ -79,7 +79,7 @@ def test_search_is_limited_on_get(client, tsukuba):
 def test_default_limits_leave_people_room(client, tsukuba):
     from config.settings import base
 
-    assert base.SANGYO_RATELIMITS == {"public_form": "20/m", "search": "120/m"}
+    assert base.SANGYO_RATELIMITS == {"public_form": "20/m", "search": "120/m", "api": "300/m"}
     with override_settings(SANGYO_RATELIMITS=base.SANGYO_RATELIMITS):
         for _ in range(10):  # a person paging through results
             assert client.get("/navigator/search/", {"q": "創業"}).status_code == 200
