@@ -580,6 +580,7 @@ class _Deriver:
         self.table = services.jsic_table()
         self.sizes: dict[tuple, tuple[str, str]] = {}
         self.kana: dict[str, str] = {}
+        self.kana_keys: dict[str, str] = {}
         # Every town name once, longest first (a stable sort keeps the districts' order
         # among names of the same length), so the first one found is match_district's.
         names = [
@@ -615,6 +616,13 @@ class _Deriver:
                 return pk
         return None
 
+    def kana_key(self, kana: str) -> str:
+        """normalize_for_match(kana)[:300], remembered (furigana repeat)."""
+        found = self.kana_keys.get(kana)
+        if found is None:
+            found = self.kana_keys[kana] = normalize_for_match(kana)[:300]
+        return found
+
     def normalize_kana(self, kana: str) -> str:
         """normalize_kana, remembered: furigana repeat (and normalising is idempotent, so
         the result is its own key too)."""
@@ -631,7 +639,7 @@ class _Deriver:
         )
         v["search_name"] = normalize_for_match(v["name"])[:300]
         kana = v["kana"]
-        v["search_kana"] = normalize_for_match(kana)[:300] if kana else ""
+        v["search_kana"] = self.kana_key(kana) if kana else ""
         if kana:
             v["kana"] = self.normalize_kana(kana)
         if v["city_code"] and self.home:
