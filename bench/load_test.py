@@ -161,6 +161,11 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "load-test-only",
         "LOG_LEVEL": "WARNING",
+        # Every simulated user comes from 127.0.0.1, so the per-IP limits that protect the
+        # public forms, search and API would turn the load into 429s: lift them for the run.
+        "SANGYO_RATELIMIT_PUBLIC_FORM": "1000000/m",
+        "SANGYO_RATELIMIT_SEARCH": "1000000/m",
+        "SANGYO_RATELIMIT_API": "1000000/m",
     }
     print("== synthetic demo data (合成データ) …", flush=True)
     subprocess.run(
