@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import audit
 from .models import AuditEvent
-from .tabular import write_csv, write_xlsx
+from .tabular import chunked, write_csv, write_xlsx
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 2000
@@ -203,23 +203,11 @@ def export_rows(events: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
         yield _row(event)
 
 
-def _chunks(rows: Iterable[list[Any]]) -> Iterator[list[list[Any]]]:
-    size = EXPORT_CHUNK
-    chunk: list[list[Any]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def stream_csv(rows: Iterable[list[Any]]) -> Iterator[bytes]:
     """UTF-8 CSV with one BOM at the start (Excel opens it as UTF-8), CRLF line endings."""
     yield write_csv(HEADER, [], encoding="utf-8-sig")
     bom = len(write_csv(None, [], encoding="utf-8-sig"))
-    for chunk in _chunks(rows):
+    for chunk in chunked(rows, EXPORT_CHUNK):
         yield write_csv(None, chunk, encoding="utf-8-sig")[bom:]
 
 

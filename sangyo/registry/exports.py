@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sangyo.core.audit import audit
-from sangyo.core.tabular import write_csv, write_xlsx
+from sangyo.core.tabular import chunked, write_csv, write_xlsx
 
 from .classification import founder_stage
 from .models import Business, CorporateType
@@ -126,23 +126,11 @@ def iter_rows(qs, cols: list[Column]) -> Iterator[list[Any]]:
         yield [c.value(business) for c in cols]
 
 
-def _chunks(rows: Iterable[list[Any]], size: int | None = None) -> Iterator[list[list[Any]]]:
-    size = size or CHUNK
-    chunk: list[list[Any]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def stream_csv_utf8(header: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]:
     """UTF-8 CSV with one BOM at the start, a chunk of rows at a time."""
     yield write_csv(header, [], encoding="utf-8-sig")
     bom = len(write_csv(None, [], encoding="utf-8-sig"))
-    for chunk in _chunks(rows):
+    for chunk in chunked(rows, CHUNK):
         yield write_csv(None, chunk, encoding="utf-8-sig")[bom:]
 
 
