@@ -144,22 +144,10 @@ def _login_logs(days: int, *, dry_run: bool, now: datetime.datetime, actor: Any)
 def _import_uploads(days: int, *, dry_run: bool, now: datetime.datetime, actor: Any) -> int:
     """The registry deletes abandoned upload files older than its PENDING_MAX_AGE; shifting
     the clock it is given makes that age `days` instead."""
-    from django.core.files.storage import default_storage
-
     from sangyo.registry import imports
 
     cutoff = _cutoff(now, days)
-    if dry_run:
-        try:
-            _dirs, files = default_storage.listdir(imports.PENDING_DIR)
-            return sum(
-                1
-                for name in files
-                if default_storage.get_modified_time(f"{imports.PENDING_DIR}/{name}") < cutoff
-            )
-        except (FileNotFoundError, NotImplementedError, OSError):
-            return 0
-    return imports.pending_uploads_purge(now=cutoff + imports.PENDING_MAX_AGE)
+    return imports.pending_uploads_purge(now=cutoff + imports.PENDING_MAX_AGE, dry_run=dry_run)
 
 
 CITY = "期間は市が定めるもの（既定値は仮の値、管理者が変更できます）。"

@@ -1490,10 +1490,10 @@ def _meta_path(token: str) -> str:
     return f"{PENDING_DIR}/{token}.json"
 
 
-def pending_uploads_purge(*, now=None) -> int:
+def pending_uploads_purge(*, now=None, dry_run: bool = False) -> int:
     """Delete the files of uploads abandoned before the mapping screen (they may hold
     personal data) once they are older than PENDING_MAX_AGE. Runs on every upload and daily
-    under Celery beat.
+    under Celery beat. Returns how many files it deleted (with `dry_run`, would delete).
 
     A storage that cannot list or date its files (Django's API allows that and raises
     NotImplementedError) or an unreadable folder is logged, not raised: a failed purge must
@@ -1505,7 +1505,8 @@ def pending_uploads_purge(*, now=None) -> int:
         for name in files:
             path = f"{PENDING_DIR}/{name}"
             if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
+                if not dry_run:
+                    default_storage.delete(path)
                 deleted += 1
     except FileNotFoundError:
         return 0  # nothing was ever uploaded

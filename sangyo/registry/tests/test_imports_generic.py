@@ -367,6 +367,8 @@ def test_abandoned_uploads_are_purged_after_a_day_and_a_storage_that_cannot_list
     )
     later = timezone.now() + imports.PENDING_MAX_AGE + datetime.timedelta(minutes=1)
     assert imports.pending_uploads_purge() == 0
+    assert imports.pending_uploads_purge(now=later, dry_run=True) == 2  # counts, keeps
+    assert len(default_storage.listdir(imports.PENDING_DIR)[1]) == 2
     assert imports.pending_uploads_purge(now=later) == 2  # the file and its description
     assert default_storage.listdir(imports.PENDING_DIR)[1] == []
     assert kept.token
