@@ -10,7 +10,6 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.db import IntegrityError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -354,7 +353,7 @@ class SupportRecordIn(Input):
 )
 def staff_support_record_create(request, payload: SupportRecordIn):
     from sangyo.registry.models import Business
-    from sangyo.registry.services import support_record_create
+    from sangyo.registry.services import support_record_ensure
     from sangyo.strategy.models import Program
 
     business = Business.objects.filter(pk=payload.business_id).first()
@@ -365,29 +364,19 @@ def staff_support_record_create(request, payload: SupportRecordIn):
     )
     if business is None or program is None:
         raise Http404
-    source = f"api:{payload.external_id}" if payload.external_id else ""
-    existing = (
-        bool(source) and SupportRecord.objects.filter(source=source, kind=payload.kind).exists()
+    record, created = support_record_ensure(
+        business=business,
+        program=program,
+        date=payload.date,
+        kind=payload.kind,
+        actor=request.auth.owner,
+        summary=payload.summary,
+        outcome=payload.outcome,
+        amount=payload.amount,
+        source=f"api:{payload.external_id}" if payload.external_id else "",
     )
-    try:
-        record = support_record_create(
-            business=business,
-            program=program,
-            date=payload.date,
-            kind=payload.kind,
-            actor=request.auth.owner,
-            summary=payload.summary,
-            outcome=payload.outcome,
-            amount=payload.amount,
-            source=source,
-        )
-    except IntegrityError:
-        # The same external_id sent twice at once: the other request recorded it.
-        if not source:
-            raise
-        record, existing = SupportRecord.objects.get(source=source, kind=payload.kind), True
     record = _records().get(pk=record.pk)
-    return Status(200 if existing else 201, _record(record))
+    return Status(201 if created else 200, _record(record))
 
 
 # --- indicators -----------------------------------------------------------------------------

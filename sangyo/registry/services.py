@@ -359,8 +359,14 @@ def contact_anonymize(*, contact: Contact, actor: Any, reason: str) -> Contact:
 # --- support records -------------------------------------------------------------------
 
 
+def support_record_create(**kwargs: Any) -> SupportRecord:
+    """Record that support reached a business. The one way support is counted (see
+    `support_record_ensure`, which also says whether the record is new)."""
+    return support_record_ensure(**kwargs)[0]
+
+
 @transaction.atomic
-def support_record_create(
+def support_record_ensure(
     *,
     business: Business,
     program,
@@ -373,38 +379,47 @@ def support_record_create(
     source: str = "",
     partner=None,
     is_synthetic: bool = False,
-) -> SupportRecord:
-    """Record that support reached a business. The one way support is counted.
+) -> tuple[SupportRecord, bool]:
+    """Record that support reached a business; returns (record, created).
 
     Idempotent per `source`: a service that records the same source object twice gets the
-    first record back, so a retried job never double-counts."""
+    first record back, so a retried job never double-counts, even when two retries arrive
+    at once (the loser of the unique constraint gets the winner's record)."""
+    from django.db import IntegrityError
+
     if kind not in SupportRecord.Kind.values:
         raise RegistryError(_("支援の種類「%(kind)s」は定義されていません") % {"kind": kind})
     if source:
         existing = SupportRecord.objects.filter(source=source, kind=kind).first()
         if existing:
-            return existing
-    record = SupportRecord.objects.create(
-        business=business,
-        program=program,
-        date=date,
-        fiscal_year=fiscal_year(date),
-        kind=kind,
-        summary=summary[:300],
-        outcome=outcome[:300],
-        amount=amount,
-        source=source,
-        partner=partner,
-        staff=actor if getattr(actor, "pk", None) else None,
-        is_synthetic=is_synthetic,
-    )
+            return existing, False
+    try:
+        with transaction.atomic():
+            record = SupportRecord.objects.create(
+                business=business,
+                program=program,
+                date=date,
+                fiscal_year=fiscal_year(date),
+                kind=kind,
+                summary=summary[:300],
+                outcome=outcome[:300],
+                amount=amount,
+                source=source,
+                partner=partner,
+                staff=actor if getattr(actor, "pk", None) else None,
+                is_synthetic=is_synthetic,
+            )
+    except IntegrityError:
+        if not source:
+            raise
+        return SupportRecord.objects.get(source=source, kind=kind), False
     audit(
         "registry.support_record.created",
         actor=actor,
         target=record,
         data={"business": business.pk, "program": program.code, "kind": kind},
     )
-    return record
+    return record, True
 
 
 def support_records_guard(programs: models.QuerySet) -> list[str]:
