@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sangyo.accounts.models import Role
 from sangyo.core.audit import audit
 from sangyo.core.errors import DomainError, PermissionDenied
 
@@ -150,7 +151,7 @@ def request_apply(*, req: Req, actor) -> anonymise.Plan:
         raise PrivacyError(_("匿名化できるのは削除の請求だけです"))
     if not req.is_open:
         raise PrivacyError(_("この請求は完了しています"))
-    if req.requester is not None and req.requester.role != "business":
+    if req.requester is not None and req.requester.role != Role.BUSINESS:
         raise PrivacyError(
             _("職員のアカウントは匿名化できません。役割を変えてから、管理者が対応してください")
         )
