@@ -76,8 +76,10 @@ class Business(models.Model):
         LARGE = "large", _("大企業")
         UNKNOWN = "unknown", _("判定不能")
 
-    corporate_number = models.CharField(
-        _("法人番号"), max_length=13, null=True, blank=True, unique=True
+    # Unique through Meta.constraints: one index that answers both = and LIKE '…%'. NULL, not
+    # "", for a business without one (a sole proprietor), so that those never collide.
+    corporate_number = models.CharField(  # noqa: DJ001
+        _("法人番号"), max_length=13, null=True, blank=True
     )
     name = models.CharField(_("名称"), max_length=300)
     kana = models.CharField(_("フリガナ"), max_length=300, blank=True)
@@ -91,11 +93,17 @@ class Business(models.Model):
     location = models.CharField(_("所在地"), max_length=300, blank=True)
     # 6-digit 全国地方公共団体コード of the address, when known.
     city_code = models.CharField(_("所在市区町村コード"), max_length=6, blank=True)
-    in_city = models.BooleanField(_("市内"), default=True, db_index=True)
+    in_city = models.BooleanField(_("市内"), default=True)
+    # No index of its own: the (district, size_class) index below serves district_id = ….
     district = models.ForeignKey(
-        District, verbose_name=_("地区"), null=True, blank=True, on_delete=models.SET_NULL
+        District,
+        verbose_name=_("地区"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,
     )
-    jsic_code = models.CharField(_("産業分類コード"), max_length=4, blank=True, db_index=True)
+    jsic_code = models.CharField(_("産業分類コード"), max_length=4, blank=True)
     jsic_revision = models.PositiveSmallIntegerField(_("産業分類の改定"), default=14)
     capital_stock = models.BigIntegerField(_("資本金（円）"), null=True, blank=True)
     employee_number = models.PositiveIntegerField(_("常時使用する従業員数"), null=True, blank=True)
@@ -103,7 +111,7 @@ class Business(models.Model):
     fiscal_year_end_month = models.PositiveSmallIntegerField(_("決算月"), null=True, blank=True)
     company_url = models.URLField(_("ウェブサイト"), blank=True)
     status = models.CharField(
-        _("状態"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
+        _("状態"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     close_date = models.DateField(_("閉鎖日"), null=True, blank=True)
     close_cause = models.CharField(_("閉鎖事由"), max_length=100, blank=True)
@@ -112,11 +120,11 @@ class Business(models.Model):
     # Derived, kept in step by services.business_save: the SME class must be filterable over
     # millions of rows, and the search keys must be indexable.
     size_class = models.CharField(
-        _("規模区分"), max_length=10, choices=Size.choices, default=Size.UNKNOWN, db_index=True
+        _("規模区分"), max_length=10, choices=Size.choices, default=Size.UNKNOWN
     )
     size_reason = models.CharField(_("規模区分の根拠"), max_length=300, blank=True)
-    search_name = models.CharField(max_length=300, blank=True, db_index=True, editable=False)
-    search_kana = models.CharField(max_length=300, blank=True, db_index=True, editable=False)
+    search_name = models.CharField(max_length=300, blank=True, editable=False)
+    search_kana = models.CharField(max_length=300, blank=True, editable=False)
     nta_update_date = models.DateField(_("国税庁データの更新日"), null=True, blank=True)
     is_synthetic = models.BooleanField(_("合成データ"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -126,14 +134,37 @@ class Business(models.Model):
         verbose_name = _("事業者")
         verbose_name_plural = _("事業者")
         ordering = ["search_kana", "id"]
+        # Every index is paid for on every write: a 国税庁 import inserts or rewrites tens of
+        # thousands of rows, and each index was measured (docs/operations.md). Kept are the
+        # ones a query needs; the flags and short codes (status, size class, in the city) are
+        # not indexed alone: they match too many rows for an index to help, and the staff
+        # list's filters are served by its sort index and the (district, size) pair. Substring
+        # search uses the trigram indexes of migration 0002.
         indexes = [
             models.Index(fields=["district", "size_class"]),
+            # Duplicate detection (search_name = …) and the default sort (search_kana, id).
+            models.Index(fields=["search_name"], name="registry_bu_search_name_idx"),
+            models.Index(fields=["search_kana", "id"], name="registry_bu_search_kana_idx"),
+            # jsic_code LIKE 'E09%' (the JSIC filter is a prefix); = works with it too.
+            models.Index(
+                fields=["jsic_code"],
+                name="registry_bu_jsic_prefix_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
             # The staff list's sortable columns (a sort over millions of rows needs an index).
             models.Index(fields=["date_of_establishment", "id"]),
             models.Index(fields=["employee_number", "id"]),
             models.Index(fields=["updated_at", "id"]),
         ]
         constraints = [
+            # The pattern operator class lets this one index also answer the staff search's
+            # corporate_number LIKE '12345%' (a plain unique index cannot, outside the C
+            # collation), instead of a second index on the same column.
+            models.UniqueConstraint(
+                fields=["corporate_number"],
+                name="registry_business_corporate_number_uniq",
+                opclasses=["varchar_pattern_ops"],
+            ),
             models.CheckConstraint(
                 condition=Q(fiscal_year_end_month__isnull=True)
                 | Q(fiscal_year_end_month__gte=1, fiscal_year_end_month__lte=12),

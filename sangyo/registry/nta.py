@@ -175,9 +175,13 @@ _ZERO_HINT_EN = " (Excel drops leading zeros when it saves a CSV: use the origin
 ) = range(30)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NtaRecord:
-    """One row of a 法人番号 file. Codes stay strings ("01", "08"): their zeros matter."""
+    """One row of a 法人番号 file. Codes stay strings ("01", "08"): their zeros matter.
+
+    Treat it as read-only. It is not a frozen dataclass on purpose: a frozen one's __init__
+    sets each of its 31 fields through object.__setattr__, which made creating the records
+    of a 100,000-row file cost half a second, ten times as much as a plain one."""
 
     sequence_number: int
     corporate_number: str
@@ -401,9 +405,11 @@ def _plain_valid_number(value: str) -> bool:
     only for anything else)."""
     if len(value) != 13 or not value.isascii() or not value.isdigit():
         return False
-    base = value[:0:-1]  # the 12 base digits, rightmost first
-    total = sum(map(int, base[0::2])) + 2 * sum(map(int, base[1::2]))
-    return int(value[0]) == 9 - total % 9
+    # The 12 base digits counted from the right: odd places weigh 1, even places 2. Summing
+    # the ASCII bytes (digit + 48 each, six of each kind) avoids an int() per digit.
+    raw = value.encode("ascii")
+    total = sum(raw[12:0:-2]) + 2 * sum(raw[11:0:-2]) - 48 * 18
+    return raw[0] - 48 == 9 - total % 9
 
 
 def _parse_row(line: int, v: list[str], dates: dict) -> tuple[NtaRecord | None, list]:

@@ -150,7 +150,12 @@ def _clean(business: Business) -> None:
     if business.status == Business.Status.ACTIVE:
         business.close_date, business.close_cause = None, ""
     try:
-        business.full_clean(exclude=["district", "tags"], validate_unique=False)
+        # Uniqueness of the corporate number is checked below, with a message naming the
+        # business that already has it (Django's would only say that one exists).
+        business.full_clean(
+            exclude=["district", "tags"], validate_unique=False, validate_constraints=False
+        )
+        business.validate_constraints(exclude={"district", "tags", "corporate_number"})
     except ValidationError as exc:
         raise RegistryError(
             "; ".join(

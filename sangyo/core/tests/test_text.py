@@ -94,3 +94,81 @@ def test_normalize_kana_is_idempotent(s):
 @given(japanese_text)
 def test_katakana_and_hiragana_spellings_match(s):
     assert normalize_for_match(normalize_kana(s)) == normalize_for_match(s)
+
+
+# --- the fast paths (a regex search before str.translate and before the dash substitution)
+# must give exactly what the plain jaconv pipeline gives, on any text, including every kana,
+# every dash look-alike and mixtures of them.
+def _reference_match(s: str) -> str:
+    import re
+    import unicodedata
+
+    import jaconv
+
+    from sangyo.core import text as t
+
+    s = unicodedata.normalize("NFKC", t._INVISIBLE.sub("", s))
+    s = unicodedata.normalize("NFKC", s.casefold())
+    s = jaconv.kata2hira(s)
+
+    def repl(m: re.Match[str]) -> str:
+        kana, dashes = m.groups()
+        return kana + ("ー" if kana else "-") * len(dashes)
+
+    s = t._DASH_RUN.sub(repl, s)
+    return " ".join(s.split())
+
+
+def _reference_kana(s: str) -> str:
+    import re
+    import unicodedata
+
+    import jaconv
+
+    from sangyo.core import text as t
+
+    s = jaconv.hira2kata(unicodedata.normalize("NFKC", t._INVISIBLE.sub("", s)))
+
+    def repl(m: re.Match[str]) -> str:
+        kana, dashes = m.groups()
+        return kana + ("ー" if kana else "-") * len(dashes)
+
+    return "\u3000".join(t._DASH_RUN.sub(repl, s).split())
+
+
+_KANA_AND_DASHES = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x3040, max_codepoint=0x30FF),  # hiragana, katakana
+        st.characters(min_codepoint=0xFF61, max_codepoint=0xFF9F),  # half-width katakana
+        st.sampled_from("-‐‑‒–—―−─━ー－ｰ 　1aA株\u200b"),
+    ),
+    max_size=30,
+)
+
+
+@given(st.one_of(st.text(max_size=40), _KANA_AND_DASHES))
+def test_fast_normalisation_equals_the_plain_pipeline(s):
+    assert normalize_for_match(s) == _reference_match(s)
+    assert normalize_kana(s) == _reference_kana(s)
+
+
+@pytest.mark.parametrize(
+    "s", ["データー", "ーデータ", "1ー2", "カ－ー", "ーー", "ｰｰ", "a-ー", "サーバ―", "でーた"]
+)
+def test_fast_normalisation_on_dash_edge_cases(s):
+    assert normalize_for_match(s) == _reference_match(s)
+    assert normalize_kana(s) == _reference_kana(s)
+
+
+@given(st.lists(st.one_of(st.text(max_size=20), _KANA_AND_DASHES), max_size=8))
+def test_normalising_many_at_once_equals_one_by_one(texts):
+    from sangyo.core.text import normalize_many_for_match
+
+    assert normalize_many_for_match(texts) == [normalize_for_match(t) for t in texts]
+
+
+def test_normalising_many_with_the_separator_inside_a_text():
+    from sangyo.core.text import normalize_many_for_match
+
+    texts = ["ア\x00イ", "ｶﾌﾞ－", "", "データ\x00"]
+    assert normalize_many_for_match(texts) == [normalize_for_match(t) for t in texts]

@@ -374,6 +374,34 @@ def test_apply_is_all_or_nothing(tsukuba, small, monkeypatch):
     assert not AuditEvent.objects.filter(code="registry.import.applied").exists()
 
 
+def test_a_statement_failing_in_the_database_rolls_everything_back(tsukuba, small, monkeypatch):
+    """On PostgreSQL the COPY statements run on the writer thread: a row the database refuses
+    in the third batch (a corporate number already in that batch) must still undo the two
+    batches before it, leave the connection usable and record the failed attempt."""
+    monkeypatch.setattr(imports, "BATCH_SIZE", 20)
+    original = imports._nta_insert_rows
+    batches = []
+
+    def duplicate_in_third_batch(creates, deriver):
+        rows = original(creates, deriver)
+        batches.append(len(rows))
+        if len(batches) == 3:
+            at = imports._new_row_template()[1]["corporate_number"]
+            rows[1][at] = rows[0][at]
+        return rows
+
+    monkeypatch.setattr(imports, "_nta_insert_rows", duplicate_in_third_batch)
+    run = run_nta(small)
+    assert len(batches) >= 3
+    assert not run.succeeded and "すべて取り消しました" in run.errors[0]["message"]
+    assert Business.objects.count() == 0
+    assert ImportRun.objects.filter(pk=run.pk, succeeded=False).exists()  # still usable
+    assert not AuditEvent.objects.filter(code="registry.import.applied").exists()
+    monkeypatch.setattr(imports, "_nta_insert_rows", original)
+    assert run_nta(small).succeeded  # and a retry of the same file goes through
+    assert Business.objects.count() > 60
+
+
 def test_updates_are_atomic_too(tsukuba, small, monkeypatch):
     run_nta(small)
     numbers = [r[col("corporateNumber")] for r in in_city(rows_of(small))[:3]]
@@ -384,11 +412,11 @@ def test_updates_are_atomic_too(tsukuba, small, monkeypatch):
     original = imports._update_batch
     calls = []
 
-    def failing_update_batch(objs, fields):
+    def failing_update_batch(objs, fields, writer=None):
         calls.append(len(objs))
         if len(calls) == 2:
             raise RuntimeError("simulated failure")
-        return original(objs, fields)
+        return original(objs, fields, writer)
 
     monkeypatch.setattr(imports, "_update_batch", failing_update_batch)
     run = run_nta(edited)
@@ -572,3 +600,24 @@ def test_the_run_page_lists_errors_with_row_and_column(officer_client, tsukuba, 
     html = officer_client.get(f"{BASE}{run.pk}/").content.decode()
     assert "<td>法人番号</td>" in html and "7行目: 法人番号「1234567890123」" in html
     assert "事業者台帳には何も書き込まれていません" in html
+
+
+def test_the_one_scan_district_match_equals_services_match_district(db):
+    """_Deriver finds an address's district with one regex scan; it must choose exactly what
+    services.match_district chooses (the longest town name, the first district on a tie),
+    also when names overlap, nest or occur twice."""
+    from itertools import product
+
+    from sangyo.registry import services
+
+    districts = [
+        DistrictFactory(municipality_code="082201", address_prefixes=p)
+        for p in (["合成町", "合成町3丁目"], ["合成町3丁目1"], ["町3", "丁目"], ["合成町"], ["A-1"])
+    ]
+    deriver = imports._Deriver("082201", districts)
+    parts = ["合成町", "3丁目", "1", "町3", "Ａ－１", "つくば市", ""]
+    for a, b, c in product(parts, repeat=3):
+        address = f"茨城県{a}{b}{c}"
+        expected = services.match_district(address, districts)
+        assert deriver.district_id(address) == (expected.pk if expected else None), address
+    assert imports._Deriver("082201", []).district_id("合成町") is None
