@@ -141,15 +141,25 @@ class Business(models.Model):
         # list's filters are served by its sort index and the (district, size) pair. Substring
         # search uses the trigram indexes of migration 0002.
         indexes = [
-            models.Index(fields=["district", "size_class"]),
+            # Partial: a business without a district (outside the city, or an address no
+            # town name matches) is never looked up by district, and most 国税庁 rows of a
+            # prefecture file have none; district_id = … implies the condition.
+            models.Index(
+                fields=["district", "size_class"],
+                name="registry_bu_district_size_idx",
+                condition=Q(district__isnull=False),
+            ),
             # Duplicate detection (search_name = …) and the default sort (search_kana, id).
             models.Index(fields=["search_name"], name="registry_bu_search_name_idx"),
             models.Index(fields=["search_kana", "id"], name="registry_bu_search_kana_idx"),
             # jsic_code LIKE 'E09%' (the JSIC filter is a prefix); = works with it too.
+            # Partial: businesses from the 国税庁 file have no code until staff add one, and
+            # the filters say jsic_code <> '' (selectors) so that this index applies.
             models.Index(
                 fields=["jsic_code"],
                 name="registry_bu_jsic_prefix_idx",
                 opclasses=["varchar_pattern_ops"],
+                condition=~Q(jsic_code=""),
             ),
             # The staff list's sortable columns (a sort over millions of rows needs an index).
             models.Index(fields=["date_of_establishment", "id"]),

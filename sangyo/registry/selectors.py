@@ -59,7 +59,8 @@ def search_businesses(
     if f.district:
         qs = qs.filter(district_id=f.district)
     if f.jsic:
-        qs = qs.filter(jsic_code__startswith=f.jsic.strip().upper())
+        # "<> ''" (always true of a match) lets PostgreSQL use the partial JSIC index.
+        qs = qs.filter(jsic_code__startswith=f.jsic.strip().upper()).exclude(jsic_code="")
     if f.size:
         qs = qs.filter(size_class=f.size)
     if f.stage:
@@ -159,7 +160,8 @@ def filter_jsic_major(qs: QuerySet[Business], letter: str) -> QuerySet[Business]
     condition = Q(jsic_code=letter)
     for code in middles:
         condition |= Q(jsic_code__startswith=code)
-    return qs.filter(condition)
+    # "<> ''" (always true of a match) lets PostgreSQL use the partial JSIC index.
+    return qs.filter(condition).exclude(jsic_code="")
 
 
 # Registration order (the primary key), beside the SORTS of `search_businesses`.
