@@ -35,7 +35,12 @@ DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/sangyo_bench"
 RUNS = [
     ("bench_dashboard.py", [], [], False),
     ("bench_report.py", ["--runs", "2"], ["--runs", "2"], False),
-    ("bench_nta_import.py", ["--rows", "100000"], ["--rows", "100000"], True),
+    (
+        "bench_nta_import.py",
+        ["--rows", "100000"],
+        ["--rows", "100000", "--existing", "1000000"],
+        True,
+    ),
     ("bench_navigator_search.py", [], [], True),
     ("bench_matching.py", [], [], True),
     ("bench_search.py", ["--businesses", "100000"], ["--businesses", "1000000"], True),
