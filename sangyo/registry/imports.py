@@ -340,7 +340,10 @@ def _insert_batch(
         _insert_rows(objs, need_pks=need_pks, writer=writer)
 
 
-def _insert_rows(objs: Sequence[Business] | Sequence[list], *, need_pks: bool, writer: _Writer):
+def _insert_rows(
+    objs: Sequence[Business] | Sequence[list], *, need_pks: bool, writer: _Writer
+) -> None:
+    """_insert_batch's work, with the writer given."""
     now = timezone.now()
     fields = _insert_fields()
     vendor = connection.vendor
