@@ -171,9 +171,12 @@ def main() -> int:
     subprocess.run(
         [str(BIN / "sangyo"), "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True
     )
-    subprocess.run(
-        [str(BIN / "sangyo"), "demo"], env=env, cwd=ROOT, check=True, capture_output=True
+    demo = subprocess.run(
+        [str(BIN / "sangyo"), "demo"], env=env, cwd=ROOT, capture_output=True, text=True
     )
+    if demo.returncode:  # say why: the output is otherwise only the demo's summary
+        sys.stderr.write(demo.stdout[-4000:] + demo.stderr[-4000:])
+        raise SystemExit(f"sangyo demo failed (exit {demo.returncode})")
     log = (work / "serve.log").open("w")
     server = subprocess.Popen(
         [str(ROOT / "scripts" / "serve-prod.sh")],
