@@ -43,7 +43,7 @@ _HAS_HIRA = re.compile("[" + "".join(map(chr, sorted(_H2K))) + "]")
 
 def _kata2hira(s: str) -> str:
     """jaconv.kata2hira(s), with the common case (no katakana) free."""
-    return s.translate(_K2H) if _HAS_KATA.search(s) else s
+    return s.translate(_K2H_BMP) if _HAS_KATA.search(s) else s
 
 
 def _hira2kata(s: str) -> str:

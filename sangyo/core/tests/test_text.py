@@ -99,8 +99,20 @@ def test_katakana_and_hiragana_spellings_match(s):
 # --- the fast paths (a regex search before str.translate and before the dash substitution)
 # must give exactly what the plain jaconv pipeline gives, on any text, including every kana,
 # every dash look-alike and mixtures of them.
-def _reference_match(s: str) -> str:
+def _reference_dashes(s: str) -> str:
+    """The dash rule as a plain substitution with a callback, with no fast path."""
     import re
+
+    from sangyo.core import text as t
+
+    def repl(m: re.Match[str]) -> str:
+        kana, dashes = m.groups()
+        return kana + ("ー" if kana else "-") * len(dashes)
+
+    return t._DASH_RUN.sub(repl, s)
+
+
+def _reference_match(s: str) -> str:
     import unicodedata
 
     import jaconv
@@ -110,17 +122,10 @@ def _reference_match(s: str) -> str:
     s = unicodedata.normalize("NFKC", t._INVISIBLE.sub("", s))
     s = unicodedata.normalize("NFKC", s.casefold())
     s = jaconv.kata2hira(s)
-
-    def repl(m: re.Match[str]) -> str:
-        kana, dashes = m.groups()
-        return kana + ("ー" if kana else "-") * len(dashes)
-
-    s = t._DASH_RUN.sub(repl, s)
-    return " ".join(s.split())
+    return " ".join(_reference_dashes(s).split())
 
 
 def _reference_kana(s: str) -> str:
-    import re
     import unicodedata
 
     import jaconv
@@ -128,12 +133,7 @@ def _reference_kana(s: str) -> str:
     from sangyo.core import text as t
 
     s = jaconv.hira2kata(unicodedata.normalize("NFKC", t._INVISIBLE.sub("", s)))
-
-    def repl(m: re.Match[str]) -> str:
-        kana, dashes = m.groups()
-        return kana + ("ー" if kana else "-") * len(dashes)
-
-    return "\u3000".join(t._DASH_RUN.sub(repl, s).split())
+    return "\u3000".join(_reference_dashes(s).split())
 
 
 _KANA_AND_DASHES = st.text(
